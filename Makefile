@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := uprest
+
+.PHONY: run test
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations --statistics 2>&1 | tail -n 4
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask uprest seed-demo
+	@echo "Serving UPREST Learning on http://127.0.0.1:$(PORT)"
+	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/pybabel compile -d translations > /dev/null
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest
+	@if [ -n "$$UPREST_TEST_DATABASE_URL" ]; then \
+		echo "== test suite on PostgreSQL =="; \
+		UPREST_TEST_ENGINE=postgresql $(BIN)/pytest -m "not nodb"; \
+	else \
+		echo "UPREST_TEST_DATABASE_URL is not set: PostgreSQL pass not run"; \
+	fi

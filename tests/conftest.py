@@ -1,0 +1,224 @@
+"""Fixtures: one migrated database per session (SQLite, or PostgreSQL when asked), a savepoint per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from uprest import create_app
+from uprest.accounts import services
+from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand
+from uprest.config import TRANSLATIONS_DIR, TestConfig
+from uprest.extensions import db as _db
+from uprest.extensions import limiter
+
+PASSWORD = "correct horse battery"
+ENGINE = os.environ.get("UPREST_TEST_ENGINE", "sqlite")
+
+
+def compile_catalogues() -> None:
+    """Build .mo files from the .po catalogues, so a fresh clone needs no manual step."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
+@contextmanager
+def throwaway_database(tmp_path: Path):
+    """A database URL for this session, removed afterwards."""
+    if ENGINE == "sqlite":
+        yield f"sqlite:///{tmp_path / 'uprest-test.sqlite'}"
+        return
+    base = os.environ.get("UPREST_TEST_DATABASE_URL")
+    if not base:
+        pytest.exit("UPREST_TEST_ENGINE=postgresql needs UPREST_TEST_DATABASE_URL", returncode=2)
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    name = f"uprest_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.exit(f"PostgreSQL is unreachable in CI: {error}", returncode=3)
+        pytest.exit(f"PostgreSQL unreachable, PostgreSQL pass not run: {error}", returncode=0)
+    try:
+        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def pytest_report_header(config):
+    return f"UPREST database engine: {ENGINE}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with throwaway_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+def make_config(database_url: str, **overrides) -> type:
+    return type("SessionConfig", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False, **overrides
+    })
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    compile_catalogues()
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db(request, app):
+    """Each test runs inside a transaction that is rolled back; views' commits are savepoints."""
+    if request.node.get_closest_marker("nodb"):
+        yield None
+        return
+    with app.app_context():
+        engines = _db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        original_session = _db.session
+        _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        limiter.reset()
+        app.extensions["mailman"].outbox = []
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original_session
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Mail sent during the test (Flask-Mailman's locmem backend)."""
+    return app.extensions["mailman"].outbox
+
+
+@pytest.fixture
+def municipality(app, db):
+    def get(slug: str = "cervia") -> Municipality:
+        return _db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+
+    return get
+
+
+@pytest.fixture
+def create_business(app, db, municipality):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, place: str = "cervia", **kwargs) -> Business:
+        business = Business(
+            name=name or f"Business {next(counter)}",
+            sector=kwargs.get("sector", Sector.ACCOMMODATION),
+            size_band=kwargs.get("size_band", SizeBand.MICRO),
+            municipality=municipality(place),
+        )
+        _db.session.add(business)
+        _db.session.commit()
+        return business
+
+    return make
+
+
+@pytest.fixture
+def create_user(app, db, create_business, municipality):
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.LEARNER, *, email=None, business=None, place="cervia", **kwargs):
+        if role is Role.MANAGER and business is None:
+            business = create_business(place=place)
+        user = services.create_user(
+            email=email or f"{role.value}{next(counter)}@example.org",
+            display_name=kwargs.get("display_name", f"{role.value.title()} Person"),
+            password=kwargs.get("password", PASSWORD),
+            role=role,
+            locale=kwargs.get("locale"),
+            municipality=municipality(place) if role is Role.REVIEWER else None,
+            business=business,
+        )
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user, password: str = PASSWORD):
+        client.post("/logout")
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do
+
+
+@pytest.fixture
+def login_as(create_user, login):
+    def do(role: Role, **kwargs):
+        user = create_user(role, **kwargs)
+        login(user)
+        return user
+
+    return do
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts SQL statements run inside the block: guards pages against N+1 queries."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = _db.engines[None]
+            target = engine.engine if isinstance(engine, sa.Connection) else engine
+        sa.event.listen(target, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(target, "before_cursor_execute", before)
+
+    return counting

@@ -1,0 +1,1 @@
+"""Accounts: users and roles, municipalities, businesses and their staff."""

@@ -1,0 +1,84 @@
+"""Queries and rules for the administrators' pages."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from uprest.accounts.models import Business, Municipality, Role, User
+from uprest.accounts.services import assign_role
+from uprest.core.errors import ServiceError
+from uprest.extensions import db
+from uprest.i18n import LOCALES, _l
+
+PAGE_SIZE = 25
+
+
+def search_users(*, query: str = "", page: int = 1):
+    stmt = sa.select(User).options(
+        selectinload(User.business), selectinload(User.municipality)
+    ).order_by(User.display_name, User.id)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(sa.func.lower(User.email).like(pattern),
+                   sa.func.lower(User.display_name).like(pattern))
+        )
+    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def search_businesses(*, municipality_id: int | None = None, page: int = 1):
+    """A page of businesses and their staff counts (two queries, whatever the page size)."""
+    stmt = (
+        sa.select(Business)
+        .options(selectinload(Business.municipality))
+        .order_by(Business.name, Business.id)
+    )
+    if municipality_id:
+        stmt = stmt.where(Business.municipality_id == municipality_id)
+    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+    ids = [business.id for business in pagination.items]
+    counts = dict(
+        db.session.execute(
+            sa.select(User.business_id, sa.func.count(User.id))
+            .where(User.business_id.in_(ids))
+            .group_by(User.business_id)
+        ).all()
+    ) if ids else {}
+    return pagination, counts
+
+
+def municipalities_with_counts() -> list[tuple[Municipality, int]]:
+    return list(
+        db.session.execute(
+            sa.select(Municipality, sa.func.count(Business.id))
+            .outerjoin(Business, Business.municipality_id == Municipality.id)
+            .group_by(Municipality.id)
+            .order_by(Municipality.name)
+        ).all()
+    )
+
+
+def list_all_businesses() -> list[Business]:
+    return list(db.session.scalars(sa.select(Business).order_by(Business.name)))
+
+
+def update_user(
+    user: User,
+    *,
+    acting: User,
+    role: Role,
+    municipality: Municipality | None,
+    business: Business | None,
+    is_enabled: bool,
+) -> None:
+    """Administrators can't lock themselves out, so there is always an administrator."""
+    if user.id == acting.id and (role is not Role.ADMIN or not is_enabled):
+        raise ServiceError(_l("You cannot remove your own administrator access."))
+    assign_role(user, role=role, municipality=municipality, business=business)
+    user.is_enabled = is_enabled
+    db.session.flush()
+
+
+def set_default_locale(municipality: Municipality, locale: str) -> None:
+    if locale not in LOCALES:
+        raise ServiceError(_l("This language is not available."), field="default_locale")
+    municipality.default_locale = locale

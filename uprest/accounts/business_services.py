@@ -1,0 +1,167 @@
+"""Rules for businesses, their staff and invitations, and municipality overviews."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from uprest.accounts.models import Business, Invitation, Municipality, Role, Sector, SizeBand, User
+from uprest.accounts.services import normalise_email
+from uprest.core.errors import ServiceError
+from uprest.core.time import utcnow
+from uprest.extensions import db
+from uprest.i18n import _l
+
+
+def list_municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
+
+
+def _check_name_free(name: str, municipality: Municipality, exclude_id: int | None = None) -> None:
+    query = sa.select(Business.id).where(
+        Business.municipality_id == municipality.id, sa.func.lower(Business.name) == name.lower()
+    )
+    if exclude_id is not None:
+        query = query.where(Business.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise ServiceError(
+            _l("A business with this name is already registered in %(municipality)s.",
+               municipality=municipality.name),
+            field="name",
+        )
+
+
+def register_business(
+    *, manager: User, name: str, sector: Sector, size_band: SizeBand, municipality: Municipality
+) -> Business:
+    """The registering user becomes the business's manager."""
+    if manager.role not in (Role.LEARNER, Role.MANAGER) or manager.business is not None:
+        raise ServiceError(_l("Your account already belongs to a business."))
+    name = name.strip()
+    _check_name_free(name, municipality)
+    business = Business(name=name, sector=sector, size_band=size_band, municipality=municipality)
+    db.session.add(business)
+    manager.role = Role.MANAGER
+    manager.business = business
+    db.session.flush()
+    return business
+
+
+def update_business(
+    business: Business, *, name: str, sector: Sector, size_band: SizeBand
+) -> None:
+    name = name.strip()
+    _check_name_free(name, business.municipality, exclude_id=business.id)
+    business.name = name
+    business.sector = sector
+    business.size_band = size_band
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_staff(*, business: Business, email: str, invited_by: User) -> tuple[Invitation, str]:
+    """A new invitation and its secret token; only the hash is stored."""
+    email = normalise_email(email)
+    if any(member.email == email for member in business.staff):
+        raise ServiceError(_l("This person already works in your business."), field="email")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        business=business,
+        email=email,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=utcnow() + timedelta(days=current_app.config["UPREST_INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def pending_invitations(business: Business) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(
+                Invitation.business_id == business.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The pending invitation for this token; used, expired or unknown tokens give None."""
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
+    return invitation if invitation is not None and invitation.is_pending else None
+
+
+def accept_invitation(invitation: Invitation, user: User) -> None:
+    if not invitation.is_pending:
+        raise ServiceError(_l("This invitation has expired or has already been used."))
+    if user.business is not None and user.business_id != invitation.business_id:
+        raise ServiceError(_l("Your account already belongs to another business."))
+    if user.role not in (Role.LEARNER, Role.MANAGER):
+        raise ServiceError(_l("Your account's role cannot join a business as staff."))
+    user.business = invitation.business
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def remove_staff(*, business: Business, member: User, acting: User) -> None:
+    if member.business_id != business.id:
+        raise ServiceError(_l("This person is not on your staff."))
+    if member.id == acting.id:
+        raise ServiceError(_l("You cannot remove yourself from your own business."))
+    member.business = None
+    member.role = Role.LEARNER
+    db.session.flush()
+
+
+def make_manager(*, business: Business, member: User) -> None:
+    if member.business_id != business.id:
+        raise ServiceError(_l("This person is not on your staff."))
+    member.role = Role.MANAGER
+
+
+def municipality_overview(municipality: Municipality) -> dict:
+    """Counts only, never names: what a municipality reviewer may see of its businesses."""
+    by_sector = dict(
+        db.session.execute(
+            sa.select(Business.sector, sa.func.count(Business.id))
+            .where(Business.municipality_id == municipality.id)
+            .group_by(Business.sector)
+        ).all()
+    )
+    by_size = dict(
+        db.session.execute(
+            sa.select(Business.size_band, sa.func.count(Business.id))
+            .where(Business.municipality_id == municipality.id)
+            .group_by(Business.size_band)
+        ).all()
+    )
+    learners = db.session.scalar(
+        sa.select(sa.func.count(User.id))
+        .join(Business, User.business_id == Business.id)
+        .where(Business.municipality_id == municipality.id)
+    )
+    return {
+        "businesses": sum(by_sector.values()),
+        "learners": learners or 0,
+        "by_sector": [(sector, by_sector.get(sector, 0)) for sector in Sector],
+        "by_size": [(size, by_size.get(size, 0)) for size in SizeBand],
+    }

@@ -1,0 +1,170 @@
+"""A business manager's pages: the business, its staff and invitations."""
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from uprest.accounts import business_services as bs
+from uprest.accounts.forms import BusinessForm, ConfirmForm, InviteForm
+from uprest.accounts.models import Municipality, Role, Sector, SizeBand
+from uprest.accounts.permissions import (
+    get_invitation_or_404,
+    get_staff_member_or_404,
+    own_business_or_403,
+    roles_required,
+)
+from uprest.core.errors import ServiceError
+from uprest.core.forms import attach_error
+from uprest.core.mailer import send_mail
+from uprest.core.templating import render
+from uprest.extensions import db
+from uprest.i18n import _
+
+bp = Blueprint("business", __name__, url_prefix="/business")
+
+
+def municipality_choices(form: BusinessForm) -> None:
+    form.municipality.choices = [(m.id, m.name) for m in bs.list_municipalities()]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register():
+    if current_user.business is not None or current_user.role is not Role.LEARNER:
+        flash(_("Your account already belongs to a business."), "info")
+        return redirect(url_for("uprest.core.home"))
+    form = BusinessForm()
+    municipality_choices(form)
+    if form.validate_on_submit():
+        municipality = db.session.get(Municipality, form.municipality.data)
+        try:
+            bs.register_business(
+                manager=current_user,
+                name=form.name.data,
+                sector=Sector(form.sector.data),
+                size_band=SizeBand(form.size_band.data),
+                municipality=municipality,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your business is registered. You can now invite your staff."), "success")
+            return redirect(url_for("uprest.business.overview"))
+    return render("uprest/business/register.html", form=form)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.MANAGER)
+def overview():
+    business = own_business_or_403(current_user)
+    form = BusinessForm(obj=business)
+    municipality_choices(form)
+    form.municipality.data = business.municipality_id
+    if form.validate_on_submit():
+        try:
+            bs.update_business(
+                business,
+                name=form.name.data,
+                sector=Sector(form.sector.data),
+                size_band=SizeBand(form.size_band.data),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The business details have been saved."), "success")
+            return redirect(url_for("uprest.business.overview"))
+    return render("uprest/business/overview.html", business=business, form=form)
+
+
+@bp.get("/staff")
+@roles_required(Role.MANAGER)
+def staff():
+    business = own_business_or_403(current_user)
+    return _staff_page(business, InviteForm())
+
+
+def _staff_page(business, invite_form, status: int = 200):
+    page = render(
+        "uprest/business/staff.html",
+        business=business,
+        invite_form=invite_form,
+        confirm_form=ConfirmForm(),
+        invitations=bs.pending_invitations(business),
+    )
+    return page, status
+
+
+@bp.post("/staff/invite")
+@roles_required(Role.MANAGER)
+def invite():
+    business = own_business_or_403(current_user)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation, token = bs.invite_staff(
+                business=business, email=form.email.data, invited_by=current_user
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            send_mail(
+                to=invitation.email,
+                locale=current_user.locale,
+                subject_template="uprest/email/invitation_subject.txt",
+                body_template="uprest/email/invitation_body.txt",
+                invitation=invitation,
+                link=url_for("uprest.accounts.accept_invitation", token=token, _external=True),
+            )
+            flash(_("An invitation has been sent to %(email)s.", email=invitation.email), "success")
+            return redirect(url_for("uprest.business.staff"))
+    return _staff_page(business, form, 400)
+
+
+def _staff_action(action, success_message):
+    """Run one POST-only staff action for the manager's own business, then show the staff page."""
+    business = own_business_or_403(current_user)
+    if not ConfirmForm().validate_on_submit():
+        return _staff_page(business, InviteForm(), 400)
+    try:
+        action(business)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success_message(), "success")
+    return redirect(url_for("uprest.business.staff"))
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@roles_required(Role.MANAGER)
+def revoke_invitation(invitation_id: int):
+    return _staff_action(
+        lambda b: bs.revoke_invitation(get_invitation_or_404(b, invitation_id)),
+        lambda: _("The invitation has been withdrawn."),
+    )
+
+
+@bp.post("/staff/<int:user_id>/remove")
+@roles_required(Role.MANAGER)
+def remove_staff(user_id: int):
+    return _staff_action(
+        lambda b: bs.remove_staff(
+            business=b, member=get_staff_member_or_404(b, user_id), acting=current_user
+        ),
+        lambda: _("The staff member has been removed from the business."),
+    )
+
+
+@bp.post("/staff/<int:user_id>/make-manager")
+@roles_required(Role.MANAGER)
+def make_manager(user_id: int):
+    return _staff_action(
+        lambda b: bs.make_manager(business=b, member=get_staff_member_or_404(b, user_id)),
+        lambda: _("The staff member is now also a manager of the business."),
+    )

@@ -1,0 +1,111 @@
+"""Forms for sign-in, profile, businesses, staff and administration (shape only; rules live in services)."""
+
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import EqualTo
+
+from uprest.accounts.models import Role, Sector, SizeBand
+from uprest.core.forms import UprestForm, email_address, max_length, required
+from uprest.i18n import LOCALES, _l, locale_names
+
+
+def _locale_choices(with_automatic: bool = True):
+    choices = [("", _l("Automatic (from the browser)"))] if with_automatic else []
+    return choices + [(code, name) for code, name in locale_names() if code in LOCALES]
+
+
+class LoginForm(UprestForm):
+    email = EmailField(_l("E-mail address"), validators=[required(), email_address()])
+    password = PasswordField(_l("Password"), validators=[required()])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordFields:
+    password = PasswordField(_l("Password"), validators=[required(), max_length(256)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[required(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class RegisterForm(PasswordFields, UprestForm):
+    display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    email = EmailField(
+        _l("E-mail address"), validators=[required(), email_address(), max_length(254)]
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class AcceptInvitationForm(PasswordFields, UprestForm):
+    display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    submit = SubmitField(_l("Join the business"))
+
+
+class JoinForm(UprestForm):
+    submit = SubmitField(_l("Join the business"))
+
+
+class ForgotPasswordForm(UprestForm):
+    email = EmailField(_l("E-mail address"), validators=[required(), email_address()])
+    submit = SubmitField(_l("Send reset link"))
+
+
+class ResetPasswordForm(PasswordFields, UprestForm):
+    submit = SubmitField(_l("Save new password"))
+
+
+class ProfileForm(UprestForm):
+    display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    locale = SelectField(_l("Language"), choices=_locale_choices())
+    submit = SubmitField(_l("Save profile"))
+
+
+class ChangePasswordForm(PasswordFields, UprestForm):
+    current_password = PasswordField(_l("Current password"), validators=[required()])
+    submit = SubmitField(_l("Change password"))
+
+
+class DeleteAccountForm(UprestForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[required()])
+    submit = SubmitField(_l("Delete my account"))
+
+
+class BusinessForm(UprestForm):
+    name = StringField(_l("Business name"), validators=[required(), max_length(160)])
+    sector = SelectField(
+        _l("Tourism sector"), choices=[(s.value, s.label) for s in Sector], validators=[required()]
+    )
+    size_band = SelectField(
+        _l("Size"), choices=[(s.value, s.label) for s in SizeBand], validators=[required()]
+    )
+    municipality = SelectField(_l("Municipality"), coerce=int, validators=[required()])
+    submit = SubmitField(_l("Save business"))
+
+
+class InviteForm(UprestForm):
+    email = EmailField(
+        _l("E-mail address of the staff member"),
+        validators=[required(), email_address(), max_length(254)],
+    )
+    submit = SubmitField(_l("Send invitation"))
+
+
+class ConfirmForm(UprestForm):
+    """A bare form for POST-only buttons, so they carry a CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class AdminUserForm(UprestForm):
+    role = SelectField(_l("Role"), choices=[(r.value, r.label) for r in Role])
+    municipality = SelectField(_l("Municipality (for reviewers)"), coerce=int)
+    business = SelectField(_l("Business (for managers and learners)"), coerce=int)
+    is_enabled = BooleanField(_l("Account enabled"))
+    submit = SubmitField(_l("Save user"))
+
+
+class MunicipalityForm(UprestForm):
+    default_locale = SelectField(_l("Default language"), choices=_locale_choices(False))
+    submit = SubmitField(_l("Save municipality"))
+
+

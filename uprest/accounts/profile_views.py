@@ -1,0 +1,101 @@
+"""The user's own profile: name, language, password, data export and account deletion."""
+
+import json
+
+from flask import Response, flash, redirect, url_for
+from flask_login import current_user, login_required, logout_user
+
+from uprest.accounts import services
+from uprest.accounts.forms import ChangePasswordForm, DeleteAccountForm, ProfileForm
+from uprest.accounts.views import bp, start_session
+from uprest.core.errors import ServiceError
+from uprest.core.forms import attach_error
+from uprest.core.templating import render
+from uprest.extensions import db
+from uprest.i18n import _
+
+
+def _forms():
+    profile = ProfileForm(prefix="profile", obj=current_user)
+    if not profile.is_submitted():
+        profile.locale.data = current_user.locale or ""
+    return profile, ChangePasswordForm(prefix="password"), DeleteAccountForm(prefix="delete")
+
+
+def _page(profile, password, delete):
+    return render(
+        "uprest/accounts/profile.html", profile=profile, password=password, delete=delete
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    profile, password, delete = _forms()
+    if profile.submit.data and profile.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, display_name=profile.display_name.data,
+                locale=profile.locale.data or None,
+            )
+        except ServiceError as error:
+            attach_error(profile, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("uprest.accounts.profile"))
+    return _page(profile, password, delete)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    profile, password, delete = _forms()
+    if password.validate_on_submit():
+        if not services.verify_password(current_user, password.current_password.data):
+            password.current_password.errors.append(_("The current password is not correct."))
+        else:
+            try:
+                services.set_password(current_user, password.password.data)
+            except ServiceError as error:
+                attach_error(password, error)
+            else:
+                db.session.commit()
+                start_session(current_user)
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("uprest.accounts.profile"))
+    db.session.rollback()
+    return _page(profile, password, delete), 400
+
+
+@bp.get("/profile/export")
+@login_required
+def export_data():
+    data = services.export_user_data(current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="uprest-my-data.json"'},
+    )
+
+
+@bp.post("/profile/delete")
+@login_required
+def delete_account():
+    profile, password, delete = _forms()
+    if delete.validate_on_submit():
+        if not services.verify_password(current_user, delete.password.data):
+            delete.password.errors.append(_("The password is not correct."))
+        else:
+            try:
+                services.delete_account(current_user)
+            except ServiceError as error:
+                db.session.rollback()
+                attach_error(delete, error)
+            else:
+                db.session.commit()
+                logout_user()
+                flash(_("Your account and your personal data have been deleted."), "success")
+                return redirect(url_for("uprest.core.home"))
+    db.session.rollback()
+    return _page(profile, password, delete), 400

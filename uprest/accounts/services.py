@@ -1,0 +1,231 @@
+"""Rules for user accounts: registration, sign-in, passwords, profile, export and erasure."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from uprest.accounts.models import Business, Invitation, Municipality, Role, User
+from uprest.core.errors import ServiceError
+from uprest.core.time import utcnow
+from uprest.extensions import db
+from uprest.i18n import LOCALES, _l
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["UPREST_ARGON2_TIME_COST"], memory_cost=cfg["UPREST_ARGON2_MEMORY_KIB"]
+    )
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The normalised address, or a refusal when it is not a valid e-mail address."""
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ServiceError(_l("Enter a valid e-mail address."), field="email") from None
+    return normalise_email(email)
+
+
+def hash_password(password: str) -> str:
+    """Argon2id: memory-hard, so stolen hashes are expensive to crack."""
+    return _hasher().hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            _l("Use at least %(n)d characters for the password.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    role: Role = Role.LEARNER,
+    locale: str | None = None,
+    municipality: Municipality | None = None,
+    business: Business | None = None,
+) -> User:
+    """Create an account; the role's binding (municipality, business) is checked here."""
+    email = check_email(email)
+    if not display_name.strip():
+        raise ServiceError(_l("This field is required."), field="display_name")
+    if get_user_by_email(email) is not None:
+        raise ServiceError(_l("An account with this e-mail address already exists."), field="email")
+    check_password_rules(password)
+    if locale is not None and locale not in LOCALES:
+        raise ServiceError(_l("This language is not available."), field="locale")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+        role=role,
+        session_token=secrets.token_hex(16),
+    )
+    assign_role(user, role=role, municipality=municipality, business=business)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def assign_role(
+    user: User,
+    *,
+    role: Role,
+    municipality: Municipality | None = None,
+    business: Business | None = None,
+) -> None:
+    """A reviewer needs a municipality, a manager a business; other roles carry neither binding."""
+    if role is Role.REVIEWER and municipality is None:
+        raise ServiceError(_l("A municipality reviewer needs a municipality."), field="municipality")
+    if role is Role.MANAGER and business is None:
+        raise ServiceError(_l("A business manager needs a business."), field="business")
+    user.role = role
+    user.municipality = municipality if role is Role.REVIEWER else None
+    user.business = business if role in (Role.MANAGER, Role.LEARNER) else None
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose password matches, or None; spends the same effort for unknown e-mails."""
+    user = get_user_by_email(email)
+    hasher = _hasher()
+    if user is None:
+        hasher.hash(password)  # keep timing similar, so e-mail addresses can't be probed
+        return None
+    if not verify_password(user, password) or not user.is_enabled:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """New password; every other session of the user ends."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    user.session_token = secrets.token_hex(16)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session token, so rotated tokens log out."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not token or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="uprest-password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def password_reset_token(user: User) -> str:
+    """A signed token that stops working once the password changes, so it is single-use."""
+    return _reset_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_from_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["UPREST_RESET_MAX_AGE"])
+    except BadSignature:
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not secrets.compare_digest(_password_fingerprint(user), data.get("p", "")):
+        return None
+    return user
+
+
+def update_profile(user: User, *, display_name: str, locale: str | None) -> None:
+    if locale is not None and locale not in LOCALES:
+        raise ServiceError(_l("This language is not available."), field="locale")
+    user.display_name = display_name.strip()
+    user.locale = locale
+
+
+def export_user_data(user: User) -> dict:
+    """Everything stored about the user, for the right of access (GDPR art. 15 and 20)."""
+    invitations = db.session.scalars(
+        sa.select(Invitation).where(Invitation.invited_by_id == user.id).order_by(Invitation.id)
+    )
+    return {
+        "format": "uprest-personal-data/1",
+        "exported_at": utcnow().isoformat() + "Z",
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "locale": user.locale,
+            "role": user.role.value,
+            "is_enabled": user.is_enabled,
+            "created_at": user.created_at.isoformat() + "Z",
+            "last_login_at": user.last_login_at.isoformat() + "Z" if user.last_login_at else None,
+        },
+        "municipality": user.municipality.name if user.municipality else None,
+        "business": (
+            {"name": user.business.name, "municipality": user.business.municipality.name}
+            if user.business
+            else None
+        ),
+        "invitations_sent": [
+            {"email": inv.email, "created_at": inv.created_at.isoformat() + "Z",
+             "accepted": inv.accepted_at is not None}
+            for inv in invitations
+        ],
+    }
+
+
+def delete_account(user: User) -> None:
+    """Erase the user's personal data; a manager must hand over a business that has staff."""
+    business = user.business
+    if user.role is Role.MANAGER and business is not None:
+        others = [s for s in business.staff if s.id != user.id]
+        if others and not any(s.role is Role.MANAGER for s in others):
+            raise ServiceError(
+                _l("Make another staff member a manager of %(business)s before deleting your "
+                   "account.", business=business.name)
+            )
+        if not others:
+            db.session.delete(business)
+    db.session.execute(
+        sa.delete(Invitation).where(
+            Invitation.invited_by_id == user.id, Invitation.accepted_at.is_(None)
+        )
+    )
+    db.session.delete(user)
+    db.session.flush()

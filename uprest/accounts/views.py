@@ -1,0 +1,173 @@
+"""Sign-in, registration, password reset, invitations, profile and the reviewer's municipality."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from uprest.accounts import business_services, services
+from uprest.accounts.forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    JoinForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from uprest.accounts.models import Role
+from uprest.accounts.permissions import get_municipality_or_404, roles_required
+from uprest.core.errors import ServiceError
+from uprest.core.forms import attach_error
+from uprest.core.mailer import send_mail
+from uprest.core.navigation import redirect_back
+from uprest.core.templating import render
+from uprest.extensions import db, limiter
+from uprest.i18n import _, get_locale
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["UPREST_LOGIN_LIMIT"]
+
+
+def _email_key() -> str:
+    from flask import request
+
+    return "login:" + services.normalise_email(request.form.get("email", ""))
+
+
+def start_session(user, remember: bool = False) -> None:
+    """A fresh session on every sign-in, so a planted session id is worthless."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("uprest.core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail address or the password is not correct."))
+        else:
+            db.session.commit()
+            start_session(user, remember=form.remember.data)
+            return redirect_back()
+    return render("uprest/accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("uprest.core.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("uprest.core.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                locale=str(get_locale()),
+            )
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            start_session(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("uprest.core.home"))
+    return render("uprest/accounts/register.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.get_user_by_email(form.email.data)
+        if user is not None and user.is_enabled:
+            link = url_for(
+                "uprest.accounts.reset_password",
+                token=services.password_reset_token(user),
+                _external=True,
+            )
+            send_mail(
+                to=user.email,
+                locale=user.locale,
+                subject_template="uprest/email/reset_subject.txt",
+                body_template="uprest/email/reset_body.txt",
+                user=user,
+                link=link,
+            )
+        # The same answer whether or not the address is known, so addresses can't be probed.
+        flash(_("If an account uses that address, a reset link is on its way."), "info")
+        return redirect(url_for("uprest.accounts.login"))
+    return render("uprest/accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = services.user_from_reset_token(token)
+    if user is None:
+        flash(_("This reset link has expired or has already been used."), "error")
+        return redirect(url_for("uprest.accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Please log in."), "success")
+            return redirect(url_for("uprest.accounts.login"))
+    return render("uprest/accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation = business_services.find_invitation(token)
+    if invitation is None:
+        return render("uprest/accounts/invitation_invalid.html"), 410
+    form = JoinForm() if current_user.is_authenticated else AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = current_user if current_user.is_authenticated else services.create_user(
+                email=invitation.email,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                locale=str(get_locale()),
+            )
+            business_services.accept_invitation(invitation, user)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if not current_user.is_authenticated:
+                start_session(user)
+            flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
+            return redirect(url_for("uprest.core.home"))
+    return render("uprest/accounts/invitation.html", form=form, invitation=invitation)
+
+
+@bp.get("/municipality")
+@roles_required(Role.REVIEWER)
+def municipality():
+    if current_user.municipality_id is None:
+        abort(403)
+    place = get_municipality_or_404(current_user.municipality_id, current_user)
+    overview = business_services.municipality_overview(place)
+    return render("uprest/accounts/municipality.html", municipality=place, overview=overview)

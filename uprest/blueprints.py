@@ -1,0 +1,20 @@
+"""The ``uprest`` blueprint: every domain's blueprint nested under one name, one prefix, one static folder."""
+
+from flask import Blueprint
+
+from uprest.accounts import admin_views, business_views, profile_views, views  # noqa: F401
+from uprest.core import views as core_views
+from uprest.core.security import set_security_headers
+
+root = Blueprint(
+    "uprest",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+root.after_request(set_security_headers)
+root.register_blueprint(core_views.bp)
+root.register_blueprint(views.bp)
+root.register_blueprint(business_views.bp)
+root.register_blueprint(admin_views.bp)

@@ -1,0 +1,103 @@
+"""Settings read from the environment, with defaults that suit ``make run``."""
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    """Top-level data folders live beside the package in a checkout, inside it in a wheel."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+TRANSLATIONS_DIR = _data_dir("translations")
+MIGRATIONS_DIR = _data_dir("migrations")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spellings and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Defaults from the environment; ``validate`` refuses unsafe production settings."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("UPREST_TIMEZONE", "Europe/Stockholm")
+    UPREST_LOCALES = ("en", "sv", "it", "lv", "et")
+    UPREST_LOCALE_COOKIE = "uprest_locale"
+
+    UPREST_INVITATION_DAYS = int(os.environ.get("UPREST_INVITATION_DAYS", "7"))
+    UPREST_RESET_MAX_AGE = int(os.environ.get("UPREST_RESET_MAX_AGE", "3600"))
+    UPREST_LOGIN_LIMIT = os.environ.get("UPREST_LOGIN_LIMIT", "10 per minute;50 per hour")
+    UPREST_ARGON2_TIME_COST = int(os.environ.get("UPREST_ARGON2_TIME_COST", "3"))
+    UPREST_ARGON2_MEMORY_KIB = int(os.environ.get("UPREST_ARGON2_MEMORY_KIB", "65536"))
+    UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "console"
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    MAIL_BACKEND = "locmem"
+    UPREST_ARGON2_TIME_COST = 1
+    UPREST_ARGON2_MEMORY_KIB = 1024
+    SERVER_NAME = "localhost"
+
+
+def finalise(app, standalone: bool = True) -> None:
+    """Fill derived settings and refuse to run in production without a secret."""
+    cfg = app.config
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'uprest.sqlite'}"
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    production = not (app.debug or app.testing)
+    if not cfg.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("SECRET_KEY must be set outside debug mode; refusing to start.")
+        cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+    if standalone and production and _flag("UPREST_SECURE_COOKIES", True):
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout key, so the development server's reloader keeps sessions."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "dev-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

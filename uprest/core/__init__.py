@@ -1,0 +1,1 @@
+"""Pieces every domain shares: time, templating, errors, security headers, the home page."""

@@ -1,0 +1,45 @@
+"""``render``: templates get UPREST's own gettext domain and locale-aware formatters."""
+
+from flask import render_template
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_login import current_user
+
+from uprest.i18n import _, country_name, get_locale, locale_names, ngettext
+
+
+def _navigation() -> list[tuple[str, object]]:
+    """The main menu for the current user's role, as (endpoint, label) pairs."""
+    from uprest.accounts.models import Role
+
+    if not current_user.is_authenticated:
+        return [("uprest.accounts.login", _("Log in")), ("uprest.accounts.register", _("Register"))]
+    items = [("uprest.core.home", _("Home"))]
+    if current_user.role is Role.MANAGER:
+        items.append(("uprest.business.staff", _("Staff")))
+    if current_user.role is Role.ADMIN:
+        items += [
+            ("uprest.admin.users", _("Users")),
+            ("uprest.admin.businesses", _("Businesses")),
+            ("uprest.admin.municipalities", _("Municipalities")),
+        ]
+    items.append(("uprest.accounts.profile", _("Profile")))
+    return items
+
+
+def render(template: str, **context) -> str:
+    locale = str(get_locale() or "en")
+    return render_template(
+        template,
+        _=_,
+        gettext=_,
+        ngettext=ngettext,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_number=format_decimal,
+        format_percent=format_percent,
+        country_name=country_name,
+        current_locale=locale,
+        language_choices=locale_names(),
+        navigation=_navigation(),
+        **context,
+    )

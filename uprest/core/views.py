@@ -1,0 +1,55 @@
+"""The home page per role, the language switch and a health check."""
+
+from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from uprest.accounts.models import Role
+from uprest.core.navigation import redirect_back
+from uprest.core.templating import render
+from uprest.extensions import db
+from uprest.i18n import is_supported
+
+bp = Blueprint("core", __name__)
+
+HOME_BY_ROLE = {
+    Role.ADMIN: "uprest.admin.users",
+    Role.MANAGER: "uprest.business.overview",
+    Role.REVIEWER: "uprest.accounts.municipality",
+}
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return render("uprest/core/welcome.html")
+    endpoint = HOME_BY_ROLE.get(current_user.role)
+    if endpoint:
+        return redirect(url_for(endpoint))
+    return render("uprest/core/home.html")
+
+
+@bp.post("/locale")
+def set_locale():
+    """The explicit language choice: saved in the profile when signed in, and in a cookie."""
+    locale = request.form.get("locale")
+    response = redirect_back()
+    if not is_supported(locale):
+        return response
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    response.set_cookie(
+        current_app.config["UPREST_LOCALE_COOKIE"],
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(db.select(1))
+    return jsonify(status="ok")

@@ -1,0 +1,73 @@
+"""``Uprest``: the extension object that mounts UPREST into a Flask application."""
+
+from flask import Flask
+
+from uprest.config import MIGRATIONS_DIR, finalise
+from uprest.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from uprest.i18n import _l, select_locale
+
+
+class Uprest:
+    """Mounts UPREST into ``app``: standalone (``create_app``) or inside a host application.
+
+    Extensions the host already has (Babel, CSRF, Flask-Login, mail) are left to the host; UPREST's
+    templates live under ``uprest/`` and its strings use its own gettext domain either way.
+    """
+
+    def __init__(self, app: Flask | None = None, **kwargs):
+        if app is not None:
+            self.init_app(app, **kwargs)
+
+    def init_app(self, app: Flask, url_prefix: str = "", standalone: bool = False) -> None:
+        from uprest.accounts.services import load_user
+        from uprest.blueprints import root
+        from uprest.cli import uprest_cli
+        from uprest.core.errorpages import register_error_handlers
+
+        finalise(app, standalone=standalone)
+        db.init_app(app)
+        _configure_sqlite(app)
+        migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+        limiter.init_app(app)
+        if "babel" not in app.extensions:
+            babel.init_app(app, locale_selector=select_locale)
+        if "csrf" not in app.extensions:
+            csrf.init_app(app)
+        if "mailman" not in app.extensions:
+            mail.init_app(app)
+        if not hasattr(app, "login_manager"):
+            login_manager.init_app(app)
+            login_manager.login_view = "uprest.accounts.login"
+            login_manager.login_message = _l("Please log in to see this page.")
+            login_manager.login_message_category = "info"
+            login_manager.session_protection = "strong"
+            login_manager.user_loader(load_user)
+
+        app.register_blueprint(root, url_prefix=url_prefix or None)
+        register_error_handlers(app if standalone else root)
+        app.cli.add_command(uprest_cli)
+        app.extensions["uprest"] = self
+        self.url_prefix = url_prefix
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL and foreign keys for SQLite, and real transactions so savepoints work."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
