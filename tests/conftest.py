@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from contextlib import contextmanager
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from uprest import create_app
@@ -73,6 +76,21 @@ def database_url(tmp_path_factory):
         yield url
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (and ``g``), as in a real server.
+
+    The test body holds an app context of its own; without this, Flask would reuse it for every
+    request and ``g`` (Flask-Login's user, Flask-Babel's locale) would leak between requests.
+    Afterwards the test's own session is expired, so it sees what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
 def make_config(database_url: str, **overrides) -> type:
     return type("SessionConfig", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False, **overrides
@@ -83,6 +101,7 @@ def make_config(database_url: str, **overrides) -> type:
 def app(database_url):
     compile_catalogues()
     app = create_app(make_config(database_url))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     yield app

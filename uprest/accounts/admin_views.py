@@ -8,7 +8,7 @@ from uprest.accounts.forms import AdminUserForm, MunicipalityForm
 from uprest.accounts.models import Business, Municipality, Role, User
 from uprest.accounts.permissions import get_business_or_404, get_municipality_or_404, roles_required
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
+from uprest.core.forms import attach_error, choices
 from uprest.core.templating import render
 from uprest.extensions import db
 from uprest.i18n import _
@@ -37,12 +37,12 @@ def users():
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = AdminUserForm(obj=user)
-    form.municipality.choices = [(0, "—")] + [
-        (m.id, m.name) for m in business_services.list_municipalities()
-    ]
-    form.business.choices = [(0, "—")] + [
-        (b.id, b.name) for b in admin_services.list_all_businesses()
-    ]
+    form.municipality.choices = choices(
+        [(0, "—")] + [(m.id, m.name) for m in business_services.list_municipalities()]
+    )
+    form.business.choices = choices(
+        [(0, "—")] + [(b.id, b.name) for b in admin_services.list_all_businesses()]
+    )
     if not form.is_submitted():
         form.role.data = user.role.value
         form.municipality.data = user.municipality_id or 0

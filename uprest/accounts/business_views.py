@@ -13,7 +13,7 @@ from uprest.accounts.permissions import (
     roles_required,
 )
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
+from uprest.core.forms import attach_error, choices
 from uprest.core.mailer import send_mail
 from uprest.core.templating import render
 from uprest.extensions import db
@@ -23,7 +23,7 @@ bp = Blueprint("business", __name__, url_prefix="/business")
 
 
 def municipality_choices(form: BusinessForm) -> None:
-    form.municipality.choices = [(m.id, m.name) for m in bs.list_municipalities()]
+    form.municipality.choices = choices((m.id, m.name) for m in bs.list_municipalities())
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -1,16 +1,28 @@
 """Forms for sign-in, profile, businesses, staff and administration (shape only; rules live in services)."""
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import EqualTo
 
 from uprest.accounts.models import Role, Sector, SizeBand
-from uprest.core.forms import UprestForm, email_address, max_length, required
+from uprest.core.forms import UprestForm, choices, email_address, max_length, required
 from uprest.i18n import LOCALES, _l, locale_names
 
 
 def _locale_choices(with_automatic: bool = True):
-    choices = [("", _l("Automatic (from the browser)"))] if with_automatic else []
-    return choices + [(code, name) for code, name in locale_names() if code in LOCALES]
+    options = [SelectChoice("", _l("Automatic (from the browser)"))] if with_automatic else []
+    return options + [
+        SelectChoice(code, name, render_kw={"lang": code})
+        for code, name in locale_names()
+        if code in LOCALES
+    ]
 
 
 class LoginForm(UprestForm):
@@ -73,10 +85,10 @@ class DeleteAccountForm(UprestForm):
 class BusinessForm(UprestForm):
     name = StringField(_l("Business name"), validators=[required(), max_length(160)])
     sector = SelectField(
-        _l("Tourism sector"), choices=[(s.value, s.label) for s in Sector], validators=[required()]
+        _l("Tourism sector"), choices=choices((s.value, s.label) for s in Sector), validators=[required()]
     )
     size_band = SelectField(
-        _l("Size"), choices=[(s.value, s.label) for s in SizeBand], validators=[required()]
+        _l("Size"), choices=choices((s.value, s.label) for s in SizeBand), validators=[required()]
     )
     municipality = SelectField(_l("Municipality"), coerce=int, validators=[required()])
     submit = SubmitField(_l("Save business"))
@@ -97,7 +109,7 @@ class ConfirmForm(UprestForm):
 
 
 class AdminUserForm(UprestForm):
-    role = SelectField(_l("Role"), choices=[(r.value, r.label) for r in Role])
+    role = SelectField(_l("Role"), choices=choices((r.value, r.label) for r in Role))
     municipality = SelectField(_l("Municipality (for reviewers)"), coerce=int)
     business = SelectField(_l("Business (for managers and learners)"), coerce=int)
     is_enabled = BooleanField(_l("Account enabled"))

@@ -61,7 +61,7 @@ def change_password():
                 attach_error(password, error)
             else:
                 db.session.commit()
-                start_session(current_user)
+                start_session(current_user._get_current_object())
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("uprest.accounts.profile"))
     db.session.rollback()

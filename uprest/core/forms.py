@@ -1,6 +1,7 @@
 """The base form and the shared validators: every message is ours, so every message is translated."""
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from uprest.i18n import _l, domain
@@ -11,6 +12,11 @@ _WTFORMS_MESSAGES = (
     _l("Not a valid integer value."),
     _l("Invalid Choice: could not coerce."),
 )
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class _Translations:
