@@ -27,11 +27,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/pybabel compile -d translations > /dev/null
+	$(BIN)/ruff check --quiet uprest tests migrations bench
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
 	@if [ -n "$$UPREST_TEST_DATABASE_URL" ]; then \
 		echo "== test suite on PostgreSQL =="; \
-		UPREST_TEST_ENGINE=postgresql $(BIN)/pytest -m "not nodb"; \
+		UPREST_TEST_ENGINE=postgresql $(BIN)/pytest -m "not once"; \
 	else \
 		echo "UPREST_TEST_DATABASE_URL is not set: PostgreSQL pass not run"; \
 	fi

@@ -1,4 +1,4 @@
-"""Fixtures: one migrated database per session (SQLite, or PostgreSQL when asked), a savepoint per test."""
+"""Fixtures: one migrated database per session (SQLite or PostgreSQL), a savepoint per test."""
 
 from __future__ import annotations
 
@@ -92,9 +92,11 @@ class IsolatedClient(FlaskClient):
 
 
 def make_config(database_url: str, **overrides) -> type:
-    return type("SessionConfig", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False, **overrides
-    })
+    return type(
+        "SessionConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False, **overrides},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +114,7 @@ def app(database_url):
 @pytest.fixture(autouse=True)
 def db(request, app):
     """Each test runs inside a transaction that is rolled back; views' commits are savepoints."""
-    if request.node.get_closest_marker("nodb"):
+    if request.node.get_closest_marker("nodb") or request.node.get_closest_marker("once"):
         yield None
         return
     with app.app_context():
@@ -186,7 +188,7 @@ def create_user(app, db, create_business, municipality):
             business = create_business(place=place)
         user = services.create_user(
             email=email or f"{role.value}{next(counter)}@example.org",
-            display_name=kwargs.get("display_name", f"{role.value.title()} Person"),
+            display_name=kwargs.get("display_name", f"Kim Tester {next(counter)}"),
             password=kwargs.get("password", PASSWORD),
             role=role,
             locale=kwargs.get("locale"),

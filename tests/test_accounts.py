@@ -14,8 +14,12 @@ from uprest.extensions import db
 def test_register_creates_a_learner_and_signs_in(client):
     response = client.post(
         "/register",
-        data={"display_name": "Ada", "email": "Ada@Example.org", "password": PASSWORD,
-              "confirm": PASSWORD},
+        data={
+            "display_name": "Ada",
+            "email": "Ada@Example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
         headers={"Accept-Language": "it"},
     )
     assert response.status_code == 302
@@ -30,8 +34,12 @@ def test_register_refuses_a_taken_address_and_changes_nothing(client, create_use
     before = db.session.scalar(sa.select(sa.func.count(User.id)))
     response = client.post(
         "/register",
-        data={"display_name": "X", "email": "TAKEN@example.org", "password": PASSWORD,
-              "confirm": PASSWORD},
+        data={
+            "display_name": "X",
+            "email": "TAKEN@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
     )
     assert response.status_code == 200
     assert "already exists" in response.get_data(as_text=True)
@@ -41,8 +49,12 @@ def test_register_refuses_a_taken_address_and_changes_nothing(client, create_use
 def test_register_refuses_a_short_password_in_swedish(client):
     response = client.post(
         "/register",
-        data={"display_name": "X", "email": "x@example.org", "password": "short",
-              "confirm": "short"},
+        data={
+            "display_name": "X",
+            "email": "x@example.org",
+            "password": "short",
+            "confirm": "short",
+        },
         headers={"Accept-Language": "sv"},
     )
     text = response.get_data(as_text=True)
@@ -72,7 +84,8 @@ def test_login_is_rate_limited_with_a_translated_page(client, create_user):
     for _ in range(10):
         client.post("/login", data={"email": user.email, "password": "wrong password"})
     response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD},
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
         headers={"Accept-Language": "lv"},
     )
     assert response.status_code == 429
@@ -99,8 +112,11 @@ def test_password_change_ends_other_sessions(app, client, create_user):
     new = "a brand new passphrase"
     response = client.post(
         "/profile/password",
-        data={"password-current_password": PASSWORD, "password-password": new,
-              "password-confirm": new},
+        data={
+            "password-current_password": PASSWORD,
+            "password-password": new,
+            "password-confirm": new,
+        },
     )
     assert response.status_code == 302
     assert client.get("/profile").status_code == 200
@@ -143,8 +159,8 @@ def test_forged_reset_token_is_refused(client):
 def test_profile_saves_name_and_language(client, login_as):
     user = login_as(Role.LEARNER)
     response = client.post(
-        "/profile", data={"profile-display_name": "New Name", "profile-locale": "lv",
-                          "profile-submit": "1"},
+        "/profile",
+        data={"profile-display_name": "New Name", "profile-locale": "lv", "profile-submit": "1"},
     )
     assert response.status_code == 302
     assert user.display_name == "New Name" and user.locale == "lv"
@@ -154,8 +170,8 @@ def test_profile_saves_name_and_language(client, login_as):
 def test_profile_refuses_an_unknown_language(client, login_as):
     user = login_as(Role.LEARNER)
     response = client.post(
-        "/profile", data={"profile-display_name": "Z", "profile-locale": "de",
-                          "profile-submit": "1"},
+        "/profile",
+        data={"profile-display_name": "Z", "profile-locale": "de", "profile-submit": "1"},
     )
     assert response.status_code == 200
     assert user.display_name != "Z"

@@ -1,9 +1,10 @@
-"""The ``uprest`` blueprint: every domain's blueprint nested under one name, one prefix, one static folder."""
+"""The ``uprest`` blueprint: every domain's blueprint under one name, prefix and static folder."""
 
 from flask import Blueprint
 
 from uprest.accounts import admin_views, business_views, profile_views, views  # noqa: F401
 from uprest.core import views as core_views
+from uprest.core.errorpages import register_error_handlers
 from uprest.core.security import set_security_headers
 
 root = Blueprint(
@@ -14,6 +15,7 @@ root = Blueprint(
     static_url_path="/static",
 )
 root.after_request(set_security_headers)
+register_error_handlers(root)
 root.register_blueprint(core_views.bp)
 root.register_blueprint(views.bp)
 root.register_blueprint(business_views.bp)

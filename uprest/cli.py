@@ -29,7 +29,9 @@ def seed_demo():
 @click.argument("email")
 @click.option("--name", required=True, help="Display name.")
 @click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value,
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.LEARNER.value,
     show_default=True,
 )
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -42,16 +44,25 @@ def create_user(email, name, role, password, municipality, business_id, locale):
     if municipality:
         place = db.session.scalar(db.select(Municipality).where(Municipality.slug == municipality))
         if place is None:
-            raise click.BadParameter(f"unknown municipality {municipality!r}", param_hint="--municipality")
+            raise click.BadParameter(
+                f"unknown municipality {municipality!r}", param_hint="--municipality"
+            )
     business = None
     if business_id is not None:
         business = db.session.get(Business, business_id)
         if business is None:
-            raise click.BadParameter(f"no business with id {business_id}", param_hint="--business-id")
+            raise click.BadParameter(
+                f"no business with id {business_id}", param_hint="--business-id"
+            )
     try:
         user = services.create_user(
-            email=email, display_name=name, password=password, role=Role(role),
-            locale=locale, municipality=place, business=business,
+            email=email,
+            display_name=name,
+            password=password,
+            role=Role(role),
+            locale=locale,
+            municipality=place,
+            business=business,
         )
     except ServiceError as error:
         db.session.rollback()

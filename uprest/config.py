@@ -80,6 +80,9 @@ class TestConfig(Config):
 def finalise(app, standalone: bool = True) -> None:
     """Fill derived settings and refuse to run in production without a secret."""
     cfg = app.config
+    for key in dir(Config):  # a host application gets UPREST's defaults for what it didn't set
+        if key.startswith(("UPREST_", "RATELIMIT_")):
+            cfg.setdefault(key, getattr(Config, key))
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'uprest.sqlite'}"

@@ -19,6 +19,7 @@ def ngettext(singular: str, plural: str, n: int, **variables) -> str:
     variables.setdefault("num", format_decimal(n))
     return domain.get_translations().ungettext(singular, plural, n) % variables
 
+
 LOCALES = ("en", "sv", "it", "lv", "et")
 
 

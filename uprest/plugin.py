@@ -23,6 +23,7 @@ class Uprest:
         from uprest.blueprints import root
         from uprest.cli import uprest_cli
         from uprest.core.errorpages import register_error_handlers
+        from uprest.core.security import set_security_headers
 
         finalise(app, standalone=standalone)
         db.init_app(app)
@@ -44,7 +45,9 @@ class Uprest:
             login_manager.user_loader(load_user)
 
         app.register_blueprint(root, url_prefix=url_prefix or None)
-        register_error_handlers(app if standalone else root)
+        if standalone:  # a host app keeps its own pages for URLs outside UPREST
+            register_error_handlers(app)
+            app.after_request(set_security_headers)
         app.cli.add_command(uprest_cli)
         app.extensions["uprest"] = self
         self.url_prefix = url_prefix

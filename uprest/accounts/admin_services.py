@@ -13,14 +13,18 @@ PAGE_SIZE = 25
 
 
 def search_users(*, query: str = "", page: int = 1):
-    stmt = sa.select(User).options(
-        selectinload(User.business), selectinload(User.municipality)
-    ).order_by(User.display_name, User.id)
+    stmt = (
+        sa.select(User)
+        .options(selectinload(User.business), selectinload(User.municipality))
+        .order_by(User.display_name, User.id)
+    )
     if query:
         pattern = f"%{query.strip().lower()}%"
         stmt = stmt.where(
-            sa.or_(sa.func.lower(User.email).like(pattern),
-                   sa.func.lower(User.display_name).like(pattern))
+            sa.or_(
+                sa.func.lower(User.email).like(pattern),
+                sa.func.lower(User.display_name).like(pattern),
+            )
         )
     return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
 
@@ -36,13 +40,17 @@ def search_businesses(*, municipality_id: int | None = None, page: int = 1):
         stmt = stmt.where(Business.municipality_id == municipality_id)
     pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
     ids = [business.id for business in pagination.items]
-    counts = dict(
-        db.session.execute(
-            sa.select(User.business_id, sa.func.count(User.id))
-            .where(User.business_id.in_(ids))
-            .group_by(User.business_id)
-        ).all()
-    ) if ids else {}
+    counts = (
+        dict(
+            db.session.execute(
+                sa.select(User.business_id, sa.func.count(User.id))
+                .where(User.business_id.in_(ids))
+                .group_by(User.business_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
     return pagination, counts
 
 

@@ -29,8 +29,10 @@ def _check_name_free(name: str, municipality: Municipality, exclude_id: int | No
         query = query.where(Business.id != exclude_id)
     if db.session.scalar(query) is not None:
         raise ServiceError(
-            _l("A business with this name is already registered in %(municipality)s.",
-               municipality=municipality.name),
+            _l(
+                "A business with this name is already registered in %(municipality)s.",
+                municipality=municipality.name,
+            ),
             field="name",
         )
 
@@ -51,9 +53,7 @@ def register_business(
     return business
 
 
-def update_business(
-    business: Business, *, name: str, sector: Sector, size_band: SizeBand
-) -> None:
+def update_business(business: Business, *, name: str, sector: Sector, size_band: SizeBand) -> None:
     name = name.strip()
     _check_name_free(name, business.municipality, exclude_id=business.id)
     business.name = name

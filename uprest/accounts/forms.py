@@ -1,4 +1,4 @@
-"""Forms for sign-in, profile, businesses, staff and administration (shape only; rules live in services)."""
+"""Forms for sign-in, profile, businesses, staff and administration (shape only)."""
 
 from wtforms import (
     BooleanField,
@@ -85,7 +85,9 @@ class DeleteAccountForm(UprestForm):
 class BusinessForm(UprestForm):
     name = StringField(_l("Business name"), validators=[required(), max_length(160)])
     sector = SelectField(
-        _l("Tourism sector"), choices=choices((s.value, s.label) for s in Sector), validators=[required()]
+        _l("Tourism sector"),
+        choices=choices((s.value, s.label) for s in Sector),
+        validators=[required()],
     )
     size_band = SelectField(
         _l("Size"), choices=choices((s.value, s.label) for s in SizeBand), validators=[required()]
@@ -119,5 +121,3 @@ class AdminUserForm(UprestForm):
 class MunicipalityForm(UprestForm):
     default_locale = SelectField(_l("Default language"), choices=_locale_choices(False))
     submit = SubmitField(_l("Save municipality"))
-
-

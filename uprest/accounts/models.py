@@ -113,7 +113,9 @@ class Business(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     municipality: Mapped[Municipality] = relationship(back_populates="businesses")
-    staff: Mapped[list[User]] = relationship(back_populates="business", order_by="User.display_name")
+    staff: Mapped[list[User]] = relationship(
+        back_populates="business", order_by="User.display_name"
+    )
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="business", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -23,9 +23,7 @@ def _forms():
 
 
 def _page(profile, password, delete):
-    return render(
-        "uprest/accounts/profile.html", profile=profile, password=password, delete=delete
-    )
+    return render("uprest/accounts/profile.html", profile=profile, password=password, delete=delete)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -35,7 +33,8 @@ def profile():
     if profile.submit.data and profile.validate_on_submit():
         try:
             services.update_profile(
-                current_user, display_name=profile.display_name.data,
+                current_user,
+                display_name=profile.display_name.data,
                 locale=profile.locale.data or None,
             )
         except ServiceError as error:

@@ -100,7 +100,9 @@ def assign_role(
 ) -> None:
     """A reviewer needs a municipality, a manager a business; other roles carry neither binding."""
     if role is Role.REVIEWER and municipality is None:
-        raise ServiceError(_l("A municipality reviewer needs a municipality."), field="municipality")
+        raise ServiceError(
+            _l("A municipality reviewer needs a municipality."), field="municipality"
+        )
     if role is Role.MANAGER and business is None:
         raise ServiceError(_l("A business manager needs a business."), field="business")
     user.role = role
@@ -203,8 +205,11 @@ def export_user_data(user: User) -> dict:
             else None
         ),
         "invitations_sent": [
-            {"email": inv.email, "created_at": inv.created_at.isoformat() + "Z",
-             "accepted": inv.accepted_at is not None}
+            {
+                "email": inv.email,
+                "created_at": inv.created_at.isoformat() + "Z",
+                "accepted": inv.accepted_at is not None,
+            }
             for inv in invitations
         ],
     }
@@ -217,8 +222,11 @@ def delete_account(user: User) -> None:
         others = [s for s in business.staff if s.id != user.id]
         if others and not any(s.role is Role.MANAGER for s in others):
             raise ServiceError(
-                _l("Make another staff member a manager of %(business)s before deleting your "
-                   "account.", business=business.name)
+                _l(
+                    "Make another staff member a manager of %(business)s before deleting your "
+                    "account.",
+                    business=business.name,
+                )
             )
         if not others:
             db.session.delete(business)

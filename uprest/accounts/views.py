@@ -144,11 +144,15 @@ def accept_invitation(token: str):
     form = JoinForm() if current_user.is_authenticated else AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = current_user if current_user.is_authenticated else services.create_user(
-                email=invitation.email,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                locale=str(get_locale()),
+            user = (
+                current_user
+                if current_user.is_authenticated
+                else services.create_user(
+                    email=invitation.email,
+                    display_name=form.display_name.data,
+                    password=form.password.data,
+                    locale=str(get_locale()),
+                )
             )
             business_services.accept_invitation(invitation, user)
         except ServiceError as error:

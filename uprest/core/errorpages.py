@@ -31,8 +31,10 @@ def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
-    title, text = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(
-        code, MESSAGES[400] if code < 500 else MESSAGES[500]
+    title, text = (
+        CSRF_MESSAGE
+        if isinstance(error, CSRFError)
+        else MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
     )
     return render("uprest/errors/error.html", code=code, title=title, text=text), code
 

@@ -1,4 +1,4 @@
-"""The base form and the shared validators: every message is ours, so every message is translated."""
+"""The base form and shared validators: every message is ours, so every message is translated."""
 
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice

@@ -1,0 +1,108 @@
+"""Every registered route, for every role, against the expected table (new routes need one)."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+from uprest.accounts import business_services
+from uprest.accounts.models import Role
+from uprest.extensions import db, limiter
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+ADMIN = {Role.ADMIN}
+MANAGER = {Role.MANAGER}
+REVIEWER = {Role.REVIEWER}
+
+EXPECTED = {
+    "uprest.static": PUBLIC,
+    "uprest.core.home": PUBLIC,
+    "uprest.core.set_locale": PUBLIC,
+    "uprest.core.health": PUBLIC,
+    "uprest.accounts.login": PUBLIC,
+    "uprest.accounts.register": PUBLIC,
+    "uprest.accounts.forgot_password": PUBLIC,
+    "uprest.accounts.reset_password": PUBLIC,
+    "uprest.accounts.accept_invitation": PUBLIC,
+    "uprest.accounts.logout": SIGNED_IN,
+    "uprest.accounts.profile": SIGNED_IN,
+    "uprest.accounts.change_password": SIGNED_IN,
+    "uprest.accounts.export_data": SIGNED_IN,
+    "uprest.accounts.delete_account": SIGNED_IN,
+    "uprest.accounts.municipality": REVIEWER,
+    "uprest.business.register": SIGNED_IN,
+    "uprest.business.overview": MANAGER,
+    "uprest.business.staff": MANAGER,
+    "uprest.business.invite": MANAGER,
+    "uprest.business.remove_staff": MANAGER,
+    "uprest.business.make_manager": MANAGER,
+    "uprest.business.revoke_invitation": MANAGER,
+    "uprest.admin.users": ADMIN,
+    "uprest.admin.edit_user": ADMIN,
+    "uprest.admin.businesses": ADMIN,
+    "uprest.admin.business": ADMIN,
+    "uprest.admin.municipalities": ADMIN,
+    "uprest.admin.municipality": ADMIN,
+}
+
+ROLES = [None, *Role]
+
+
+def _routes(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("uprest.")),
+        key=lambda rule: rule.endpoint,
+    )
+
+
+def test_every_route_has_an_entry(app):
+    missing = {rule.endpoint for rule in _routes(app)} - set(EXPECTED)
+    assert not missing, f"add these endpoints to the authorisation table: {sorted(missing)}"
+
+
+def _allowed(expected, role) -> bool:
+    if expected == PUBLIC:
+        return True
+    if expected == SIGNED_IN:
+        return role is not None
+    return role in expected
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+def test_authorisation_matrix(app, role, create_user, create_business):
+    manager = create_user(Role.MANAGER, place="cervia")
+    staff = create_user(business=manager.business)
+    invitation, _token = business_services.invite_staff(
+        business=manager.business, email="invitee@example.org", invited_by=manager
+    )
+    db.session.commit()
+    values = {
+        "user_id": staff.id,
+        "business_id": manager.business_id,
+        "municipality_id": manager.business.municipality_id,
+        "invitation_id": invitation.id,
+        "token": "not-a-valid-token",
+        "filename": "uprest.css",
+    }
+    user = None
+    if role is Role.MANAGER:
+        user = manager
+    elif role is not None:
+        user = create_user(role, place="cervia")
+    mismatches = []
+    for rule in _routes(app):
+        client = app.test_client()
+        if user is not None:
+            limiter.reset()
+            client.post("/login", data={"email": user.email, "password": PASSWORD})
+        method = "GET" if "GET" in rule.methods else "POST"
+        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        response = client.open(url, method=method)
+        response.close()
+        to_login = response.status_code == 302 and "/login" in response.location
+        denied = response.status_code == 403 or to_login
+        assert response.status_code < 500, (rule.endpoint, response.status_code)
+        if denied == _allowed(EXPECTED[rule.endpoint], role):
+            mismatches.append((rule.endpoint, method, response.status_code))
+        if role is None and not _allowed(EXPECTED[rule.endpoint], role):
+            assert to_login, (rule.endpoint, "anonymous users are sent to the login page")
+    assert not mismatches, mismatches

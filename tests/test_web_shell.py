@@ -1,0 +1,109 @@
+"""The layout, error pages, security headers, CSRF and production settings."""
+
+import re
+
+import pytest
+
+from uprest import create_app
+from uprest.accounts.models import Role
+from uprest.config import Config
+
+
+def test_layout_has_landmarks_and_a_skip_link(client):
+    text = client.get("/login").get_data(as_text=True)
+    assert '<a class="skip-link" href="#main">' in text
+    for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+        assert landmark in text
+    assert '<meta name="viewport"' in text
+    assert "<script" not in text and "style=" not in text
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert client.get("/no-such-page").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_not_found_is_a_translated_page(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "it"})
+    assert response.status_code == 404
+    assert '<html lang="it">' in response.get_data(as_text=True)
+
+
+def test_forbidden_is_a_translated_page(client, login_as):
+    login_as(Role.LEARNER, locale="lv")
+    response = client.get("/admin/users")
+    assert response.status_code == 403
+    assert '<html lang="lv">' in response.get_data(as_text=True)
+
+
+def test_forms_without_a_csrf_token_are_refused(app, client, create_user):
+    user = create_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(
+            "/login",
+            data={"email": user.email, "password": "x" * 12},
+            headers={"Accept-Language": "sv"},
+        )
+        assert response.status_code == 400
+        assert '<html lang="sv">' in response.get_data(as_text=True)
+        page = client.get("/login").get_data(as_text=True)
+        assert 'name="csrf_token"' in page
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("url", ["/business/staff", "/business/", "/profile"])
+def test_every_form_carries_a_csrf_token(app, client, login_as, create_user, url):
+    manager = login_as(Role.MANAGER)
+    create_user(business=manager.business)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        text = client.get(url).get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    tokens = len(re.findall(r'name="(?:\w+-)?csrf_token"', text))
+    assert text.count("<form") == tokens + text.count('method="get"')
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+
+
+@pytest.mark.once
+def test_production_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    config = type(
+        "Prod",
+        (Config,),
+        {"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"},
+    )
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config)
+
+
+@pytest.mark.once
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    config = type(
+        "Prod",
+        (Config,),
+        {"SECRET_KEY": "s" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"},
+    )
+    app = create_app(config)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["REMEMBER_COOKIE_SECURE"]
+
+
+@pytest.mark.once
+def test_database_url_spellings():
+    from uprest.config import normalise_database_url
+
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
