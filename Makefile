@@ -26,8 +26,8 @@ run: $(VENV)/.installed
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/pybabel compile -d translations > /dev/null
-	$(BIN)/ruff check --quiet uprest tests migrations bench
+	$(BIN)/pybabel -q compile -d translations
+	$(BIN)/ruff check --quiet uprest tests migrations hatch_build.py
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
 	@if [ -n "$$UPREST_TEST_DATABASE_URL" ]; then \

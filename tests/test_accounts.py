@@ -222,3 +222,22 @@ def test_sole_manager_without_staff_takes_the_business_along(client, login_as):
     assert client.post("/profile/delete", data={"delete-password": PASSWORD}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Business, business_id) is None
+
+
+def test_deletion_erases_invitations_addressed_to_the_user(client, create_user, login):
+    from uprest.accounts import business_services
+    from uprest.accounts.models import Invitation
+
+    manager = create_user(Role.MANAGER)
+    invitation, _token = business_services.invite_staff(
+        business=manager.business, email="joiner@example.org", invited_by=manager
+    )
+    joiner = create_user(email="joiner@example.org")
+    business_services.accept_invitation(invitation, joiner)
+    db.session.commit()
+    login(joiner)
+    assert client.post("/profile/delete", data={"delete-password": PASSWORD}).status_code == 302
+    assert (
+        db.session.scalar(sa.select(Invitation).where(Invitation.email == "joiner@example.org"))
+        is None
+    )

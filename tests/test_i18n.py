@@ -228,3 +228,20 @@ def test_no_english_leftovers_on_any_page(app, locale, create_user, create_busin
             assert lang_of(response) == locale, url
             leftovers = english_leftovers(visible_text(html), locale)
             assert not leftovers, (role, url, leftovers)
+
+
+def test_times_are_shown_in_the_municipalitys_time_zone(app, create_user):
+    from datetime import datetime
+
+    from flask_babel import format_time, refresh
+    from flask_login import login_user
+
+    noon_utc = datetime(2026, 1, 15, 12, 0)
+    shown = {}
+    for place in ("tartu", "cervia"):
+        user = create_user(Role.REVIEWER, place=place)
+        with app.test_request_context(), force_locale("en"):
+            login_user(user)
+            refresh()  # the test's app context outlives each request context
+            shown[place] = format_time(noon_utc, "HH:mm")
+    assert shown == {"tartu": "14:00", "cervia": "13:00"}

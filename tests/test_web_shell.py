@@ -107,3 +107,35 @@ def test_database_url_spellings():
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_unexpected_errors_give_a_translated_500_page(app, client, login_as, monkeypatch):
+    from uprest.accounts import admin_services
+
+    def broken(**kwargs):
+        raise RuntimeError("database on fire")
+
+    login_as(Role.ADMIN, locale="et")
+    monkeypatch.setattr(admin_services, "search_users", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/admin/users")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert '<html lang="et">' in text and "database on fire" not in text
+
+
+def test_login_returns_to_a_local_page_only(client, create_user):
+    from tests.conftest import PASSWORD
+
+    user = create_user()
+    response = client.post(
+        "/login?next=/profile", data={"email": user.email, "password": PASSWORD, "next": "/profile"}
+    )
+    assert response.location == "/profile"
+    client.post("/logout")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "next": target}
+        )
+        assert response.location == "/", target
+        client.post("/logout")

@@ -52,6 +52,23 @@ def select_locale() -> str:
     return "en"
 
 
+# Dates are shown in the user's municipality's time zone (Tartu and Daugavpils are an hour ahead).
+COUNTRY_TIMEZONES = {
+    "SE": "Europe/Stockholm",
+    "IT": "Europe/Rome",
+    "EE": "Europe/Tallinn",
+    "LV": "Europe/Riga",
+}
+
+
+def select_timezone() -> str:
+    if has_request_context() and current_user.is_authenticated:
+        municipality = current_user.home_municipality
+        if municipality is not None and municipality.country in COUNTRY_TIMEZONES:
+            return COUNTRY_TIMEZONES[municipality.country]
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
 def country_name(code: str) -> str:
     """A country's name in the current locale, from CLDR."""
     return Locale.parse(str(get_locale() or "en")).territories.get(code, code)

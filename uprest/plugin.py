@@ -4,7 +4,7 @@ from flask import Flask
 
 from uprest.config import MIGRATIONS_DIR, finalise
 from uprest.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from uprest.i18n import _l, select_locale
+from uprest.i18n import _l, select_locale, select_timezone
 
 
 class Uprest:
@@ -31,7 +31,7 @@ class Uprest:
         migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
         limiter.init_app(app)
         if "babel" not in app.extensions:
-            babel.init_app(app, locale_selector=select_locale)
+            babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
         if "csrf" not in app.extensions:
             csrf.init_app(app)
         if "mailman" not in app.extensions:

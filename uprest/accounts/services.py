@@ -230,9 +230,13 @@ def delete_account(user: User) -> None:
             )
         if not others:
             db.session.delete(business)
+    # Invitations addressed to the user, and unused ones they sent, hold personal data too.
     db.session.execute(
         sa.delete(Invitation).where(
-            Invitation.invited_by_id == user.id, Invitation.accepted_at.is_(None)
+            sa.or_(
+                Invitation.email == user.email,
+                sa.and_(Invitation.invited_by_id == user.id, Invitation.accepted_at.is_(None)),
+            )
         )
     )
     db.session.delete(user)
