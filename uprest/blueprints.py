@@ -6,6 +6,8 @@ from uprest.accounts import admin_views, business_views, profile_views, views  #
 from uprest.core import views as core_views
 from uprest.core.errorpages import register_error_handlers
 from uprest.core.security import set_security_headers
+from uprest.xapi import api as xapi_api
+from uprest.xapi import resources as _xapi_resources  # noqa: F401 (routes on xapi_api.bp)
 
 root = Blueprint(
     "uprest",
@@ -20,3 +22,4 @@ root.register_blueprint(core_views.bp)
 root.register_blueprint(views.bp)
 root.register_blueprint(business_views.bp)
 root.register_blueprint(admin_views.bp)
+root.register_blueprint(xapi_api.bp)

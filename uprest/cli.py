@@ -8,6 +8,8 @@ from uprest.accounts.models import Business, Municipality, Role
 from uprest.core.errors import ServiceError
 from uprest.extensions import db
 from uprest.i18n import LOCALES
+from uprest.xapi import clients
+from uprest.xapi.models import LrsClient
 
 uprest_cli = AppGroup("uprest", help="UPREST Learning administration commands.")
 
@@ -69,3 +71,45 @@ def create_user(email, name, role, password, municipality, business_id, locale):
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+lrs_client_cli = AppGroup("lrs-client", help="Credentials of systems that use the built-in LRS.")
+uprest_cli.add_command(lrs_client_cli)
+
+
+@lrs_client_cli.command("create")
+@click.argument("name")
+@click.option(
+    "--scope", "scopes", multiple=True, type=click.Choice(clients.SCOPES),
+    default=("read", "write"), show_default=True, help="Repeat for several scopes.",
+)
+def lrs_client_create(name, scopes):
+    """Create credentials; the last line printed is KEY SECRET."""
+    try:
+        client, secret = clients.create_client(name=name, scopes=list(scopes))
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created LRS client {client.name!r} with scopes {client.scopes}. Key and secret:")
+    click.echo(f"{client.key} {secret}")
+
+
+@lrs_client_cli.command("list")
+def lrs_client_list():
+    """List clients and whether they are active."""
+    for client in clients.list_clients():
+        state = "active" if client.is_active else "revoked"
+        click.echo(f"{client.key}  {state:<7}  {client.scopes:<20}  {client.name}")
+
+
+@lrs_client_cli.command("revoke")
+@click.argument("key")
+def lrs_client_revoke(key):
+    """Revoke a client's credentials at once."""
+    client = db.session.scalar(db.select(LrsClient).where(LrsClient.key == key))
+    if client is None:
+        raise click.ClickException(f"no LRS client with key {key!r}")
+    clients.revoke_client(client)
+    db.session.commit()
+    click.echo(f"Revoked {client.name!r}.")

@@ -49,6 +49,9 @@ class Config:
     UPREST_LOGIN_LIMIT = os.environ.get("UPREST_LOGIN_LIMIT", "10 per minute;50 per hour")
     UPREST_ARGON2_TIME_COST = int(os.environ.get("UPREST_ARGON2_TIME_COST", "3"))
     UPREST_ARGON2_MEMORY_KIB = int(os.environ.get("UPREST_ARGON2_MEMORY_KIB", "65536"))
+    # The version an LRS reply names when a request names none (only /about may omit it).
+    UPREST_XAPI_DEFAULT_VERSION = os.environ.get("UPREST_XAPI_DEFAULT_VERSION", "2.0.0")
+    UPREST_XAPI_FORWARD_URL = os.environ.get("UPREST_XAPI_FORWARD_URL", "")
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")

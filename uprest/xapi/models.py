@@ -1,0 +1,150 @@
+"""Learning-record tables: statements and their index, documents, attachments, clients, outbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from uprest.core.time import utcnow
+from uprest.extensions import db
+
+
+class IndexKind(enum.IntEnum):
+    """What a row of ``xapi_statement_index`` says about its statement."""
+
+    AGENT = 1  # actor or object (and members of a Group there)
+    RELATED_AGENT = 2  # any agent anywhere in the statement, sub-statement included
+    VERB = 3
+    ACTIVITY = 4  # the object, when an Activity
+    RELATED_ACTIVITY = 5  # object, context activities, sub-statement activities
+    REGISTRATION = 6
+
+
+class LrsClient(db.Model):
+    """Basic-auth credentials of a system that reads or writes statements."""
+
+    __tablename__ = "xapi_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(255))
+    scopes: Mapped[str] = mapped_column(sa.String(120))  # space-separated: read write read-own
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    @property
+    def scope_set(self) -> set[str]:
+        return set(self.scopes.split())
+
+
+class Statement(db.Model):
+    __tablename__ = "xapi_statements"
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
+    )
+    statement_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    actor_key: Mapped[str] = mapped_column(sa.String(600))
+    verb_id: Mapped[str] = mapped_column(sa.String(2048))
+    activity_id: Mapped[str | None] = mapped_column(sa.String(2048))
+    target_statement_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    registration: Mapped[str | None] = mapped_column(sa.String(36))
+    timestamp: Mapped[datetime]
+    stored: Mapped[datetime] = mapped_column(index=True)
+    is_voided: Mapped[bool] = mapped_column(default=False)
+    client_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("xapi_clients.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    document: Mapped[str] = mapped_column(sa.Text)  # the statement as stored, JSON
+
+
+class StatementIndex(db.Model):
+    """One searchable fact about a statement; ``stored`` is copied so filters scan in order."""
+
+    __tablename__ = "xapi_statement_index"
+
+    statement_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("xapi_statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(2048), primary_key=True)
+    stored: Mapped[datetime]
+
+    __table_args__ = (
+        sa.Index("ix_xapi_statement_index_lookup", "kind", "value", "stored", "statement_pk"),
+    )
+
+
+class Attachment(db.Model):
+    """Attachment content, shared by every statement that names its SHA-2."""
+
+    __tablename__ = "xapi_attachments"
+
+    sha2: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    content_type: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class Document(db.Model):
+    """A state, activity-profile or agent-profile document."""
+
+    __tablename__ = "xapi_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # state | activity_profile | agent_profile
+    activity_id: Mapped[str] = mapped_column(sa.String(2048), default="")
+    agent_key: Mapped[str] = mapped_column(sa.String(600), default="")
+    registration: Mapped[str] = mapped_column(sa.String(36), default="")
+    document_id: Mapped[str] = mapped_column(sa.String(2048))
+    content_type: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    etag: Mapped[str] = mapped_column(sa.String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.Index("ix_xapi_documents_lookup", "kind", "activity_id", "agent_key", "registration"),
+    )
+
+
+class Activity(db.Model):
+    """The canonical definition of an activity, merged from the statements that used it."""
+
+    __tablename__ = "xapi_activities"
+
+    activity_id: Mapped[str] = mapped_column(sa.String(2048), primary_key=True)
+    document: Mapped[str] = mapped_column(sa.Text)
+
+
+class AgentRecord(db.Model):
+    """Agents seen in statements, by identifier, for the /agents Person object."""
+
+    __tablename__ = "xapi_agents"
+
+    agent_key: Mapped[str] = mapped_column(sa.String(600), primary_key=True)
+    document: Mapped[str] = mapped_column(sa.Text)
+
+
+class OutboxItem(db.Model):
+    """A statement waiting to be forwarded to the external LRS."""
+
+    __tablename__ = "xapi_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("xapi_statements.id", ondelete="CASCADE"), unique=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    delivered_at: Mapped[datetime | None]
+    is_dead: Mapped[bool] = mapped_column(default=False)
+
+    statement: Mapped[Statement] = relationship()

@@ -1,0 +1,140 @@
+"""The read path: statement queries on the index, with opaque cursors that carry every filter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from uprest.extensions import db
+from uprest.xapi.models import IndexKind, Statement, StatementIndex
+
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    agent: str | None = None  # agent key
+    related_agents: bool = False
+    verb: str | None = None
+    activity: str | None = None
+    related_activities: bool = False
+    registration: str | None = None
+    since: str | None = None  # ISO, naive UTC
+    until: str | None = None
+    limit: int = 0
+    ascending: bool = False
+    client_id: int | None = None  # read-own scope
+    format: str = "exact"
+    attachments: bool = False
+    after_stored: str | None = None  # cursor position
+    after_pk: int | None = None
+
+    @property
+    def page_size(self) -> int:
+        return MAX_LIMIT if self.limit <= 0 else min(self.limit, MAX_LIMIT)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="uprest-xapi-more")
+
+
+def encode_cursor(filters: Filters) -> str:
+    data = asdict(filters)
+    return _serializer().dumps({k: v for k, v in data.items() if v not in (None, False, "exact")})
+
+
+def decode_cursor(token: str) -> Filters | None:
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return Filters(**data) if isinstance(data, dict) else None
+
+
+def _conditions(filters: Filters):
+    """Index lookups as one EXISTS per filter; the most selective drives the scan."""
+    lookups = []
+    if filters.agent:
+        kind = IndexKind.RELATED_AGENT if filters.related_agents else IndexKind.AGENT
+        lookups.append((kind, filters.agent))
+    if filters.verb:
+        lookups.append((IndexKind.VERB, filters.verb))
+    if filters.activity:
+        kind = IndexKind.RELATED_ACTIVITY if filters.related_activities else IndexKind.ACTIVITY
+        lookups.append((kind, filters.activity))
+    if filters.registration:
+        lookups.append((IndexKind.REGISTRATION, filters.registration))
+    return lookups
+
+
+def find_statements(filters: Filters) -> tuple[list[Statement], Filters | None]:
+    """A page of non-voided statements in ``stored`` order, and the filters of the next page."""
+    lookups = _conditions(filters)
+    order_desc = not filters.ascending
+    if lookups:
+        driver = sa.orm.aliased(StatementIndex)
+        kind, value = lookups[0]
+        stmt = (
+            sa.select(Statement)
+            .join(driver, driver.statement_pk == Statement.id)
+            .where(driver.kind == int(kind), driver.value == value)
+        )
+        stored_col, pk_col = driver.stored, driver.statement_pk
+        for kind, value in lookups[1:]:
+            other = sa.orm.aliased(StatementIndex)
+            stmt = stmt.where(
+                sa.exists().where(
+                    other.statement_pk == Statement.id,
+                    other.kind == int(kind),
+                    other.value == value,
+                )
+            )
+    else:
+        stmt = sa.select(Statement)
+        stored_col, pk_col = Statement.stored, Statement.id
+    stmt = stmt.where(Statement.is_voided.is_(False))
+    if filters.client_id is not None:
+        stmt = stmt.where(Statement.client_id == filters.client_id)
+    if filters.since:
+        stmt = stmt.where(stored_col > datetime.fromisoformat(filters.since))
+    if filters.until:
+        stmt = stmt.where(stored_col <= datetime.fromisoformat(filters.until))
+    if filters.after_stored is not None:
+        position = (datetime.fromisoformat(filters.after_stored), filters.after_pk)
+        key = sa.tuple_(stored_col, pk_col)
+        stmt = stmt.where(key < sa.tuple_(*position) if order_desc else key > sa.tuple_(*position))
+    if order_desc:
+        stmt = stmt.order_by(stored_col.desc(), pk_col.desc())
+    else:
+        stmt = stmt.order_by(stored_col.asc(), pk_col.asc())
+    size = filters.page_size
+    rows = list(db.session.scalars(stmt.limit(size + 1)))
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last = rows[-1]
+    return rows, replace(filters, after_stored=last.stored.isoformat(), after_pk=last.id)
+
+
+def get_statement(statement_id: str, *, voided: bool) -> Statement | None:
+    row = db.session.scalar(
+        sa.select(Statement).where(Statement.statement_id == statement_id.lower())
+    )
+    if row is None or row.is_voided != voided:
+        return None
+    return row
+
+
+def attachment_hashes(rows: list[Statement]) -> list[str]:
+    hashes = []
+    for row in rows:
+        for item in json.loads(row.document).get("attachments", []):
+            if "fileUrl" not in item or item.get("sha2"):
+                if item["sha2"] not in hashes:
+                    hashes.append(item["sha2"])
+    return hashes

@@ -1,0 +1,156 @@
+"""Document resources (state, activity and agent profiles), agents, activities."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from wsgiref.handlers import format_date_time
+
+from uprest.extensions import db
+from uprest.xapi import documents
+from uprest.xapi.agents import agent_key, parse_agent_param, person
+from uprest.xapi.api import METHODS, bp, lrs_endpoint
+from uprest.xapi.http import LrsError, XRequest, authenticate, reply
+from uprest.xapi.models import Activity, AgentRecord
+from uprest.xapi.normalise import parse_timestamp, to_naive_utc
+from uprest.xapi.validation import IRI_RE, UUID_RE, StatementError, actor, timestamp
+
+
+def _require(xreq: XRequest, allowed: set[str], required: set[str]) -> None:
+    unknown = set(xreq.args) - allowed
+    if unknown:
+        raise LrsError(400, f"unknown parameter {sorted(unknown)[0]!r}")
+    missing = required - set(xreq.args)
+    if missing:
+        raise LrsError(400, f"the {sorted(missing)[0]} parameter is required")
+
+
+def _activity_id(xreq: XRequest) -> str:
+    value = xreq.args["activityId"]
+    if not IRI_RE.match(value):
+        raise LrsError(400, "activityId must be an IRI")
+    return value
+
+
+def _agent(xreq: XRequest) -> tuple[dict, str]:
+    try:
+        value = parse_agent_param(xreq.args["agent"])
+        actor(value, "agent")
+    except (ValueError, StatementError) as error:
+        raise LrsError(400, f"agent: {error}") from None
+    key = agent_key(value)
+    if key is None:
+        raise LrsError(400, "agent must be an Agent or an identified Group")
+    return value, key
+
+
+def _since(xreq: XRequest):
+    if "since" not in xreq.args:
+        return None
+    try:
+        timestamp(xreq.args["since"], "since", xreq.version)
+    except StatementError as error:
+        raise LrsError(400, str(error)) from None
+    return to_naive_utc(parse_timestamp(xreq.args["since"]))
+
+
+def _document_reply(xreq: XRequest, document):
+    if document is None:
+        raise LrsError(404, "no such document")
+    headers = {
+        "ETag": document.etag,
+        "Last-Modified": format_date_time(document.updated_at.replace(tzinfo=UTC).timestamp()),
+    }
+    return reply(xreq, document.content, headers=headers, mimetype=document.content_type)
+
+
+def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
+    """GET, PUT, POST and DELETE on one kind of document, the same way for all three kinds."""
+    document_id = xreq.args.get(id_param)
+    if xreq.method in ("GET", "HEAD"):
+        authenticate(xreq, "read")
+        if document_id is not None:
+            if "since" in xreq.args:
+                raise LrsError(400, f"since is not allowed with {id_param}")
+            return _document_reply(xreq, documents.get_document(kind, document_id, **scope))
+        return reply(xreq, documents.list_ids(kind, _since(xreq), **scope))
+    authenticate(xreq, "write")
+    if "since" in xreq.args:
+        raise LrsError(400, "since is only allowed on GET")
+    if_match, if_none_match = xreq.header("If-Match"), xreq.header("If-None-Match")
+    if xreq.method in ("PUT", "POST"):
+        if document_id is None:
+            raise LrsError(400, f"the {id_param} parameter is required")
+        saved = documents.save_document(
+            kind,
+            document_id,
+            content=xreq.body,
+            content_type=xreq.content_type,
+            merge=xreq.method == "POST",
+            if_match=if_match,
+            if_none_match=if_none_match,
+            # xAPI 1.0.3 (Communication 2.6, 2.7) wants a concurrency header on every profile PUT
+            header_required=kind != "state" and not xreq.is_v2,
+            **scope,
+        )
+        return reply(xreq, status=204, headers={"ETag": saved.etag})
+    if xreq.method == "DELETE":
+        if document_id is None and kind != "state":
+            raise LrsError(400, f"the {id_param} parameter is required")
+        documents.delete_documents(kind, document_id, if_match=if_match, **scope)
+        return reply(xreq, status=204)
+    raise LrsError(405, "method not allowed")
+
+
+@bp.route("/activities/state", methods=METHODS)
+@lrs_endpoint
+def activity_state(xreq: XRequest):
+    _require(
+        xreq, {"activityId", "agent", "registration", "stateId", "since"}, {"activityId", "agent"}
+    )
+    registration = xreq.args.get("registration", "")
+    if registration and not UUID_RE.match(registration):
+        raise LrsError(400, "registration must be a UUID")
+    _value, key = _agent(xreq)
+    scope = {"activity_id": _activity_id(xreq), "agent_key": key, "registration": registration}
+    return _documents(xreq, "state", "stateId", scope)
+
+
+@bp.route("/activities/profile", methods=METHODS)
+@lrs_endpoint
+def activity_profile(xreq: XRequest):
+    _require(xreq, {"activityId", "profileId", "since"}, {"activityId"})
+    return _documents(xreq, "activity_profile", "profileId", {"activity_id": _activity_id(xreq)})
+
+
+@bp.route("/agents/profile", methods=METHODS)
+@lrs_endpoint
+def agent_profile(xreq: XRequest):
+    _require(xreq, {"agent", "profileId", "since"}, {"agent"})
+    _value, key = _agent(xreq)
+    return _documents(xreq, "agent_profile", "profileId", {"agent_key": key})
+
+
+@bp.route("/agents", methods=["GET", "HEAD"])
+@lrs_endpoint
+def agents(xreq: XRequest):
+    authenticate(xreq, "read")
+    _require(xreq, {"agent"}, {"agent"})
+    value, key = _agent(xreq)
+    if value.get("objectType") == "Group":
+        raise LrsError(400, "the agents resource takes an Agent")
+    record = db.session.get(AgentRecord, key)
+    known = json.loads(record.document) if record else []
+    return reply(xreq, person(value, known))
+
+
+@bp.route("/activities", methods=["GET", "HEAD"])
+@lrs_endpoint
+def activities(xreq: XRequest):
+    authenticate(xreq, "read")
+    _require(xreq, {"activityId"}, {"activityId"})
+    activity_id = _activity_id(xreq)
+    record = db.session.get(Activity, activity_id)
+    if record is None:
+        return reply(xreq, {"objectType": "Activity", "id": activity_id})
+    return reply(xreq, json.loads(record.document))

@@ -1,0 +1,308 @@
+"""The write path: validate, normalise, index and store statements in one transaction."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from uprest.core.time import utcnow
+from uprest.extensions import db
+from uprest.xapi import signatures
+from uprest.xapi.agents import agent_key, agent_keys
+from uprest.xapi.models import (
+    Activity,
+    AgentRecord,
+    Attachment,
+    IndexKind,
+    OutboxItem,
+    Statement,
+    StatementIndex,
+)
+from uprest.xapi.normalise import (
+    comparable,
+    context_activities_as_arrays,
+    format_timestamp,
+    parse_timestamp,
+    to_naive_utc,
+    utc_timestamp_text,
+)
+from uprest.xapi.signals import statement_stored
+from uprest.xapi.validation import SIGNATURE_USAGE, VOIDED, StatementError, validate_statement
+
+
+class Conflict(Exception):
+    """A statement id is taken by a different statement (HTTP 409)."""
+
+
+@dataclass
+class Writer:
+    """Who writes: an LRS client, or the app itself on a user's behalf."""
+
+    authority: dict
+    client_id: int | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class StoreResult:
+    ids: list[str]
+    stored: list[Statement] = field(default_factory=list)
+
+
+_clock_lock = threading.Lock()
+_last_stored: datetime | None = None
+
+
+def _next_stored() -> datetime:
+    """Strictly increasing within the process, so a batch keeps its order."""
+    global _last_stored
+    with _clock_lock:
+        now = utcnow()
+        if _last_stored is not None and now <= _last_stored:
+            now = _last_stored + timedelta(microseconds=1000)
+        _last_stored = now
+        return now
+
+
+def _index_rows(data: dict) -> set[tuple[int, str]]:
+    rows: set[tuple[int, str]] = set()
+
+    def related_agents(node: dict):
+        for key in ("actor", "authority"):
+            if key in node:
+                rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(node[key]))
+        obj = node.get("object", {})
+        if obj.get("objectType") in ("Agent", "Group"):
+            rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(obj))
+        ctx = node.get("context", {})
+        for key in ("instructor", "team"):
+            if key in ctx:
+                rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(ctx[key]))
+        for entry in ctx.get("contextAgents", []):
+            rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(entry["agent"]))
+        for entry in ctx.get("contextGroups", []):
+            rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(entry["group"]))
+        if obj.get("objectType") == "SubStatement":
+            related_agents(obj)
+
+    def related_activities(node: dict):
+        obj = node.get("object", {})
+        if obj.get("objectType", "Activity") == "Activity":
+            rows.add((IndexKind.RELATED_ACTIVITY, obj["id"]))
+        for entries in node.get("context", {}).get("contextActivities", {}).values():
+            for entry in entries if isinstance(entries, list) else [entries]:
+                rows.add((IndexKind.RELATED_ACTIVITY, entry["id"]))
+        if obj.get("objectType") == "SubStatement":
+            related_activities(obj)
+
+    rows.update((IndexKind.AGENT, k) for k in agent_keys(data["actor"]))
+    obj = data["object"]
+    if obj.get("objectType") in ("Agent", "Group"):
+        rows.update((IndexKind.AGENT, k) for k in agent_keys(obj))
+    if obj.get("objectType", "Activity") == "Activity":
+        rows.add((IndexKind.ACTIVITY, obj["id"]))
+    rows.add((IndexKind.VERB, data["verb"]["id"]))
+    registration = data.get("context", {}).get("registration")
+    if registration:
+        rows.add((IndexKind.REGISTRATION, registration.lower()))
+    related_agents(data)
+    related_activities(data)
+    return rows
+
+
+def prepare(data: dict, *, version: str, writer: Writer, stored: datetime) -> dict:
+    """The statement as the LRS keeps it: id, stored, timestamp, authority, version set."""
+    data = copy.deepcopy(data)
+    data.setdefault("id", str(uuid.uuid4()))
+    data["stored"] = format_timestamp(stored)
+    if "timestamp" not in data:
+        data["timestamp"] = data["stored"]
+    elif version.startswith("2"):
+        data["timestamp"] = utc_timestamp_text(data["timestamp"])
+    data["authority"] = writer.authority
+    data.setdefault("version", "2.0.0" if version.startswith("2") else "1.0.0")
+    context_activities_as_arrays(data)
+    return data
+
+
+def _existing(ids: list[str]) -> dict[str, Statement]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(Statement).where(Statement.statement_id.in_(ids)))
+    return {row.statement_id: row for row in rows}
+
+
+def store_statements(
+    statements: list[dict],
+    *,
+    version: str,
+    writer: Writer,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+    require_id: str | None = None,
+) -> StoreResult:
+    """Validate and store a batch; raise StatementError (400) or Conflict (409) before writing."""
+    attachments = attachments or {}
+    for index, data in enumerate(statements):
+        validate_statement(
+            data, version, "statement" if len(statements) == 1 else f"statements[{index}]"
+        )
+    if require_id is not None:
+        given = statements[0].get("id")
+        if given is not None and given.lower() != require_id.lower():
+            raise StatementError("statement.id", "must equal the statementId parameter")
+        statements = [{**statements[0], "id": statements[0].get("id", require_id)}]
+    ids = [s["id"].lower() for s in statements if "id" in s]
+    if len(ids) != len(set(ids)):
+        raise StatementError("statements", "the batch repeats a statement id")
+    _check_attachments(statements, attachments)
+    existing = _existing(ids)
+    result = StoreResult(ids=[])
+    new_rows = []
+    voiding_targets: dict[str, str] = {}
+    for data in statements:
+        sid = data.get("id", "").lower()
+        if sid in existing:
+            if comparable(json.loads(existing[sid].document)) != comparable(data):
+                raise Conflict(sid)
+            result.ids.append(existing[sid].statement_id)
+            continue
+        stored = _next_stored()
+        prepared = prepare(data, version=version, writer=writer, stored=stored)
+        if prepared["verb"]["id"] == VOIDED:
+            voiding_targets[prepared["id"].lower()] = prepared["object"]["id"].lower()
+        new_rows.append(prepared)
+        result.ids.append(prepared["id"])
+    _check_voiding(voiding_targets, new_rows)
+    for prepared in new_rows:
+        result.stored.append(_insert(prepared, writer))
+    _save_attachments(attachments)
+    return result
+
+
+def _check_attachments(statements: list[dict], attachments: dict) -> None:
+    """Every attachment without fileUrl has its part, and every part belongs to an attachment."""
+    wanted = set()
+    for index, data in enumerate(statements):
+        for position, item in enumerate(data.get("attachments", [])):
+            path = f"statements[{index}].attachments[{position}]"
+            if item["usageType"] == SIGNATURE_USAGE:
+                if item["contentType"] != "application/octet-stream":
+                    raise StatementError(
+                        f"{path}.contentType", "a signature is application/octet-stream"
+                    )
+                part = attachments.get(item["sha2"])
+                if part is None:
+                    raise StatementError(path, "the signature part is missing")
+                signatures.verify(part[1], data, path)
+            if "fileUrl" not in item:
+                if item["sha2"] not in attachments:
+                    raise StatementError(path, "no attachment part carries this sha2")
+            wanted.add(item["sha2"])
+    extra = set(attachments) - wanted
+    if extra:
+        raise StatementError("attachments", "a part matches no attachment of the statements")
+
+
+def _save_attachments(attachments: dict[str, tuple[str, bytes]]) -> None:
+    for sha2, (content_type, content) in attachments.items():
+        if db.session.get(Attachment, sha2) is None:
+            db.session.add(Attachment(sha2=sha2, content_type=content_type, content=content))
+
+
+def _check_voiding(targets: dict[str, str], new_rows: list[dict]) -> None:
+    if not targets:
+        return
+    found = _existing(list(targets.values()))
+    batch_voiding = {row["id"].lower() for row in new_rows if row["verb"]["id"] == VOIDED}
+    for target in targets.values():
+        row = found.get(target)
+        if target in batch_voiding or (row is not None and row.verb_id == VOIDED):
+            raise StatementError("statement.object", "a voiding statement cannot be voided")
+
+
+def _insert(data: dict, writer: Writer) -> Statement:
+    stored = parse_timestamp(data["stored"])
+    obj = data["object"]
+    row = Statement(
+        statement_id=data["id"].lower(),
+        actor_key=agent_key(data["actor"]) or "group|anonymous",
+        verb_id=data["verb"]["id"],
+        activity_id=obj["id"] if obj.get("objectType", "Activity") == "Activity" else None,
+        target_statement_id=obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
+        registration=(data.get("context", {}).get("registration") or "").lower() or None,
+        timestamp=to_naive_utc(parse_timestamp(data["timestamp"])),
+        stored=to_naive_utc(stored),
+        client_id=writer.client_id,
+        user_id=writer.user_id,
+        document=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    )
+    db.session.add(row)
+    db.session.flush()
+    rows = _index_rows(data)
+    if row.target_statement_id:
+        rows |= _inherited_rows(row.target_statement_id)
+        if row.verb_id == VOIDED:
+            db.session.execute(
+                sa.update(Statement)
+                .where(Statement.statement_id == row.target_statement_id)
+                .values(is_voided=True)
+            )
+    db.session.execute(
+        sa.insert(StatementIndex),
+        [
+            {"statement_pk": row.id, "kind": int(k), "value": v, "stored": row.stored}
+            for k, v in rows
+        ],
+    )
+    _remember_definitions(data)
+    if current_app.config.get("UPREST_XAPI_FORWARD_URL"):
+        db.session.add(OutboxItem(statement_pk=row.id))
+    statement_stored.send(current_app._get_current_object(), statement=row, data=data)
+    return row
+
+
+def _inherited_rows(target_id: str) -> set[tuple[int, str]]:
+    """A statement that targets another meets the filters the target meets (xAPI 4.1.6.1)."""
+    target_pk = sa.select(Statement.id).where(Statement.statement_id == target_id).scalar_subquery()
+    return {
+        (kind, value)
+        for kind, value in db.session.execute(
+            sa.select(StatementIndex.kind, StatementIndex.value).where(
+                StatementIndex.statement_pk == target_pk
+            )
+        )
+    }
+
+
+def _remember_definitions(data: dict) -> None:
+    """Keep the latest definition of each activity and every name of each agent."""
+    obj = data["object"]
+    if obj.get("objectType", "Activity") == "Activity" and "definition" in obj:
+        row = db.session.get(Activity, obj["id"])
+        merged = json.loads(row.document) if row else {"objectType": "Activity", "id": obj["id"]}
+        definition = merged.setdefault("definition", {})
+        for key, value in obj["definition"].items():
+            if isinstance(value, dict) and key in ("name", "description"):
+                definition.setdefault(key, {}).update(value)
+            else:
+                definition[key] = value
+        text = json.dumps(merged, ensure_ascii=False)
+        if row is None:
+            db.session.add(Activity(activity_id=obj["id"], document=text))
+        else:
+            row.document = text
+    for agent in (data["actor"], obj if obj.get("objectType") == "Agent" else None):
+        key = agent_key(agent) if agent else None
+        if key and agent.get("objectType", "Agent") == "Agent":
+            row = db.session.get(AgentRecord, key)
+            if row is None:
+                db.session.add(AgentRecord(agent_key=key, document=json.dumps([agent])))
+            elif agent not in json.loads(row.document):
+                row.document = json.dumps([*json.loads(row.document), agent])
