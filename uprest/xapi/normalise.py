@@ -11,24 +11,28 @@ from uprest.xapi.agents import ifi_only
 CONTEXT_ACTIVITY_KEYS = ("parent", "grouping", "category", "other")
 
 
+_ISO = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:[.,](\d+))?(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+
+def _parts(value: str):
+    match = _ISO.match(value)
+    if not match:
+        raise ValueError(f"not an ISO 8601 timestamp: {value!r}")
+    return match.groups()
+
+
 def parse_timestamp(value: str) -> datetime:
     """An aware datetime from an ISO 8601 timestamp (validated before); no zone means UTC."""
-    text = value.replace("z", "Z").replace("t", "T")
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    head, dot, rest = text.partition(".")
-    if dot:  # Python keeps microseconds only: trim the fraction, keep the zone
-        digits = "".join(c for c in rest if c.isdigit())
-        zone = rest[len(digits) :]
-        text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
-    if text[-5:-4] in ("+", "-") and ":" not in text[-5:]:  # +0200 -> +02:00
-        text = text[:-2] + ":" + text[-2:]
-    elif text[-3:-2] in ("+", "-"):  # +02 -> +02:00
-        text += ":00"
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+    day, time, fraction, zone = _parts(value)
+    micro = (fraction or "")[:6].ljust(6, "0")
+    if zone in (None, "Z", "z"):
+        offset = "+00:00"
+    else:
+        digits = zone[1:].replace(":", "")
+        offset = f"{zone[0]}{digits[:2]}:{digits[2:4] or '00'}"
+    return datetime.fromisoformat(f"{day}T{time}.{micro}{offset}")
 
 
 def to_naive_utc(moment: datetime) -> datetime:
@@ -42,13 +46,9 @@ def format_timestamp(moment: datetime) -> str:
 
 def utc_timestamp_text(value: str) -> str:
     """The same instant in UTC, keeping the sender's sub-second precision (xAPI 2.0)."""
-    moment = parse_timestamp(value)
-    utc = moment.astimezone(UTC)
-    fraction = ""
-    if "." in value:
-        digits = "".join(c for c in value.split(".", 1)[1] if c.isdigit())
-        fraction = "." + digits if digits else ""
-    return utc.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+    fraction = _parts(value)[2]
+    utc = parse_timestamp(value).astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 
 
 def context_activities_as_arrays(statement: dict) -> None:
@@ -75,8 +75,11 @@ def duration_to_hundredths(duration: str) -> str:
     return duration[: match.start()] + seconds + "S"
 
 
-def comparable(statement: dict) -> dict:
-    """The parts that decide whether two statements with one id are the same statement."""
+def comparable(statement: dict, *, with_timestamp: bool = True) -> dict:
+    """The parts that decide whether two statements with one id are the same statement.
+
+    ``with_timestamp=False`` when the resent statement has none: the LRS filled it in.
+    """
     value = copy.deepcopy(statement)
     for key in ("id", "authority", "stored", "version", "timestamp"):
         value.pop(key, None)
@@ -90,7 +93,7 @@ def comparable(statement: dict) -> dict:
         duration = holder.get("result", {}).get("duration") if isinstance(holder, dict) else None
         if duration:
             holder["result"]["duration"] = duration_to_hundredths(duration)
-    if "timestamp" in statement:
+    if with_timestamp and "timestamp" in statement:
         value["_instant"] = parse_timestamp(statement["timestamp"]).timestamp()
     return value
 

@@ -169,7 +169,9 @@ def store_statements(
     for data in statements:
         sid = data.get("id", "").lower()
         if sid in existing:
-            if comparable(json.loads(existing[sid].document)) != comparable(data):
+            with_timestamp = "timestamp" in data
+            old = comparable(json.loads(existing[sid].document), with_timestamp=with_timestamp)
+            if old != comparable(data, with_timestamp=with_timestamp):
                 raise Conflict(sid)
             result.ids.append(existing[sid].statement_id)
             continue
