@@ -6,6 +6,7 @@ from tests.conftest import PASSWORD
 from uprest.accounts import business_services
 from uprest.accounts.models import Role
 from uprest.extensions import db, limiter
+from uprest.xapi import clients
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
@@ -50,6 +51,11 @@ EXPECTED = {
     "uprest.xapi.agent_profile": PUBLIC,
     "uprest.xapi.agents": PUBLIC,
     "uprest.xapi.activities": PUBLIC,
+    "uprest.records.statements": {Role.TRAINER, Role.ADMIN},
+    "uprest.records.lrs_clients": ADMIN,
+    "uprest.records.revoke_client": ADMIN,
+    "uprest.records.outbox": ADMIN,
+    "uprest.records.replay": ADMIN,
 }
 
 ROLES = [None, *Role]
@@ -82,6 +88,7 @@ def test_authorisation_matrix(app, role, create_user, create_business):
     invitation, _token = business_services.invite_staff(
         business=manager.business, email="invitee@example.org", invited_by=manager
     )
+    lrs_client, _secret = clients.create_client(name="Matrix", scopes=["read"])
     db.session.commit()
     values = {
         "user_id": staff.id,
@@ -90,6 +97,8 @@ def test_authorisation_matrix(app, role, create_user, create_business):
         "invitation_id": invitation.id,
         "token": "not-a-valid-token",
         "filename": "uprest.css",
+        "client_id": lrs_client.id,
+        "item_id": 1,
     }
     user = None
     if role is Role.MANAGER:

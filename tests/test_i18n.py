@@ -195,7 +195,7 @@ def test_no_english_leftovers_on_any_page(app, locale, create_user, create_busin
         ],
         Role.LEARNER: ["/", "/profile", "/business/register"],
         Role.MANAGER: ["/business/", "/business/staff", "/profile"],
-        Role.TRAINER: ["/"],
+        Role.TRAINER: ["/", "/records"],
         Role.REVIEWER: ["/municipality", "/admin/users"],
         Role.ADMIN: [
             "/admin/users",

@@ -8,6 +8,7 @@ from uprest.core.errorpages import register_error_handlers
 from uprest.core.security import set_security_headers
 from uprest.xapi import api as xapi_api
 from uprest.xapi import resources as _xapi_resources  # noqa: F401 (routes on xapi_api.bp)
+from uprest.xapi import views as records_views
 
 root = Blueprint(
     "uprest",
@@ -23,3 +24,4 @@ root.register_blueprint(views.bp)
 root.register_blueprint(business_views.bp)
 root.register_blueprint(admin_views.bp)
 root.register_blueprint(xapi_api.bp)
+root.register_blueprint(records_views.bp)

@@ -9,7 +9,7 @@ from uprest.core.errors import ServiceError
 from uprest.extensions import db
 from uprest.i18n import LOCALES
 from uprest.xapi import clients
-from uprest.xapi.models import LrsClient
+from uprest.xapi.models import LrsClient, Statement
 
 uprest_cli = AppGroup("uprest", help="UPREST Learning administration commands.")
 
@@ -80,8 +80,13 @@ uprest_cli.add_command(lrs_client_cli)
 @lrs_client_cli.command("create")
 @click.argument("name")
 @click.option(
-    "--scope", "scopes", multiple=True, type=click.Choice(clients.SCOPES),
-    default=("read", "write"), show_default=True, help="Repeat for several scopes.",
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(clients.SCOPES),
+    default=("read", "write"),
+    show_default=True,
+    help="Repeat for several scopes.",
 )
 def lrs_client_create(name, scopes):
     """Create credentials; the last line printed is KEY SECRET."""
@@ -113,3 +118,45 @@ def lrs_client_revoke(key):
     clients.revoke_client(client)
     db.session.commit()
     click.echo(f"Revoked {client.name!r}.")
+
+
+@uprest_cli.command("xapi-rebuild-progress")
+def xapi_rebuild_progress():
+    """Rebuild learners' progress from the learning record (one transaction)."""
+    from uprest.learning import projection
+
+    total = db.session.scalar(db.select(db.func.count(Statement.id)))
+    with click.progressbar(length=total, label="Folding statements") as bar:
+        for used in projection.rebuild():
+            bar.update(used)
+    db.session.commit()
+    click.echo("Progress rebuilt from the learning record.")
+
+
+@uprest_cli.command("xapi-forward")
+@click.option("--once", is_flag=True, help="Send what is due and stop (for cron).")
+@click.option("--batch", default=100, show_default=True, help="Statements per round.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when idle.")
+def xapi_forward(once, batch, interval):
+    """Forward stored statements to the external LRS (UPREST_XAPI_FORWARD_URL)."""
+    import time
+
+    from flask import current_app
+
+    from uprest.xapi import forwarder
+
+    if not current_app.config.get("UPREST_XAPI_FORWARD_URL"):
+        raise click.ClickException("UPREST_XAPI_FORWARD_URL is not set: nothing to forward to.")
+    while True:
+        outcome = forwarder.forward_due(limit=batch)
+        if outcome.handled:
+            click.echo(
+                f"delivered {outcome.delivered}, retry later {outcome.retried}, "
+                f"dead letters {outcome.dead}"
+            )
+        if once and outcome.handled < batch:
+            counts = forwarder.counts()
+            click.echo(f"pending {counts['pending']}, dead letters {counts['dead']}")
+            return
+        if not outcome.handled:
+            time.sleep(interval)

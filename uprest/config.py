@@ -51,7 +51,16 @@ class Config:
     UPREST_ARGON2_MEMORY_KIB = int(os.environ.get("UPREST_ARGON2_MEMORY_KIB", "65536"))
     # The version an LRS reply names when a request names none (only /about may omit it).
     UPREST_XAPI_DEFAULT_VERSION = os.environ.get("UPREST_XAPI_DEFAULT_VERSION", "2.0.0")
+    UPREST_XAPI_ACTIVITY_BASE = os.environ.get("UPREST_XAPI_ACTIVITY_BASE", "")
+    # Forwarding to an external LRS (a municipality's): endpoint, Basic-auth key and secret.
     UPREST_XAPI_FORWARD_URL = os.environ.get("UPREST_XAPI_FORWARD_URL", "")
+    UPREST_XAPI_FORWARD_KEY = os.environ.get("UPREST_XAPI_FORWARD_KEY", "")
+    UPREST_XAPI_FORWARD_SECRET = os.environ.get("UPREST_XAPI_FORWARD_SECRET", "")
+    UPREST_XAPI_FORWARD_MAX_ATTEMPTS = int(os.environ.get("UPREST_XAPI_FORWARD_MAX_ATTEMPTS", "12"))
+    UPREST_XAPI_FORWARD_BACKOFF = float(os.environ.get("UPREST_XAPI_FORWARD_BACKOFF", "5"))
+    UPREST_XAPI_FORWARD_BACKOFF_MAX = float(
+        os.environ.get("UPREST_XAPI_FORWARD_BACKOFF_MAX", "3600")
+    )
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")

@@ -24,6 +24,8 @@ class Uprest:
         from uprest.cli import uprest_cli
         from uprest.core.errorpages import register_error_handlers
         from uprest.core.security import set_security_headers
+        from uprest.learning import projection  # noqa: F401 (listens to stored statements)
+        from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
         finalise(app, standalone=standalone)

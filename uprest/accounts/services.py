@@ -13,6 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from uprest.accounts.models import Business, Invitation, Municipality, Role, User
+from uprest.accounts.signals import account_erasing, personal_data_export
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
 from uprest.extensions import db
@@ -186,7 +187,7 @@ def export_user_data(user: User) -> dict:
     invitations = db.session.scalars(
         sa.select(Invitation).where(Invitation.invited_by_id == user.id).order_by(Invitation.id)
     )
-    return {
+    data = {
         "format": "uprest-personal-data/1",
         "exported_at": utcnow().isoformat() + "Z",
         "account": {
@@ -213,6 +214,9 @@ def export_user_data(user: User) -> dict:
             for inv in invitations
         ],
     }
+    for _receiver, (section, value) in personal_data_export.send(user):
+        data[section] = value
+    return data
 
 
 def delete_account(user: User) -> None:
@@ -230,6 +234,7 @@ def delete_account(user: User) -> None:
             )
         if not others:
             db.session.delete(business)
+    account_erasing.send(user)
     # Invitations addressed to the user, and unused ones they sent, hold personal data too.
     db.session.execute(
         sa.delete(Invitation).where(

@@ -21,7 +21,11 @@ def _navigation() -> list[tuple[str, object]]:
             ("uprest.admin.users", _("Users")),
             ("uprest.admin.businesses", _("Businesses")),
             ("uprest.admin.municipalities", _("Municipalities")),
+            ("uprest.records.lrs_clients", _("LRS credentials")),
+            ("uprest.records.outbox", _("Forwarding")),
         ]
+    if current_user.role in (Role.TRAINER, Role.ADMIN):
+        items.append(("uprest.records.statements", _("Learning records")))
     items.append(("uprest.accounts.profile", _("Profile")))
     return items
 

@@ -29,6 +29,7 @@ class Filters:
     limit: int = 0
     ascending: bool = False
     client_id: int | None = None  # read-own scope
+    user_id: int | None = None  # statements the app wrote for this user (viewer)
     format: str = "exact"
     attachments: bool = False
     after_stored: str | None = None  # cursor position
@@ -100,6 +101,8 @@ def find_statements(filters: Filters) -> tuple[list[Statement], Filters | None]:
     stmt = stmt.where(Statement.is_voided.is_(False))
     if filters.client_id is not None:
         stmt = stmt.where(Statement.client_id == filters.client_id)
+    if filters.user_id is not None:
+        stmt = stmt.where(Statement.user_id == filters.user_id)
     if filters.since:
         stmt = stmt.where(stored_col > datetime.fromisoformat(filters.since))
     if filters.until:

@@ -1,0 +1,10 @@
+"""Other domains add their personal data to a user's export and erase it with the account."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the User; receivers return (section name, JSON-able data)
+personal_data_export = _signals.signal("uprest.accounts.personal-data-export")
+# sender: the User; receivers delete what they hold about the user (same transaction)
+account_erasing = _signals.signal("uprest.accounts.account-erasing")

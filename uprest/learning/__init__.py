@@ -1,0 +1,1 @@
+"""The learner side: enrolments, progress from the learning record, certificates."""

@@ -1,0 +1,166 @@
+"""Progress per enrolment (xAPI registration) and activity, folded from stored statements.
+
+The learning record is the source of truth: this table is a projection of it, updated in the
+transaction that stores each statement and rebuildable from scratch (``flask uprest
+xapi-rebuild-progress``). It reads statements from the app and from external content alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from uprest.core.time import utcnow
+from uprest.extensions import db
+from uprest.xapi.models import Statement
+from uprest.xapi.signals import statement_stored
+from uprest.xapi.validation import VOIDED
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+CMI5_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
+
+
+class ActivityProgress(db.Model):
+    __tablename__ = "learning_activity_progress"
+
+    registration: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    activity_id: Mapped[str] = mapped_column(sa.String(2048), primary_key=True)
+    actor_key: Mapped[str] = mapped_column(sa.String(600))
+    is_completed: Mapped[bool] = mapped_column(default=False)
+    is_passed: Mapped[bool | None]
+    best_score: Mapped[float | None]
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    statements: Mapped[int] = mapped_column(default=0)
+    last_statement_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def _key(data: dict) -> tuple[str, str] | None:
+    registration = data.get("context", {}).get("registration")
+    obj = data.get("object", {})
+    if not registration or obj.get("objectType", "Activity") != "Activity":
+        return None
+    return registration.lower(), obj["id"]
+
+
+def fold(row: ActivityProgress, data: dict, stored: datetime) -> None:
+    """Apply one statement to the progress row; the order of statements does not matter."""
+    verb = data["verb"]["id"]
+    result = data.get("result", {})
+    row.statements = (row.statements or 0) + 1
+    row.last_statement_at = max(row.last_statement_at or stored, stored)
+    if verb in (ADL + "completed", ADL + "passed") or result.get("completion") is True:
+        row.is_completed = True
+    if verb == ADL + "passed" or result.get("success") is True:
+        row.is_passed = True
+    elif (verb == ADL + "failed" or result.get("success") is False) and not row.is_passed:
+        row.is_passed = False
+    scaled = result.get("score", {}).get("scaled")
+    if scaled is not None:
+        row.best_score = scaled if row.best_score is None else max(row.best_score, scaled)
+    progress = result.get("extensions", {}).get(CMI5_PROGRESS)
+    if isinstance(progress, (int, float)) and not isinstance(progress, bool):
+        row.progress = max(row.progress or 0, min(100, int(progress)))
+    if row.is_completed:
+        row.progress = 100
+
+
+def _fresh(key: tuple[str, str], data: dict, stored: datetime) -> ActivityProgress:
+    from uprest.xapi.agents import agent_key
+
+    return ActivityProgress(
+        registration=key[0],
+        activity_id=key[1],
+        actor_key=agent_key(data["actor"]) or "",
+        is_completed=False,
+        progress=0,
+        statements=0,
+        last_statement_at=stored,
+    )
+
+
+def _recompute(key: tuple[str, str]) -> None:
+    """Fold every live statement of one registration and activity again (after a voiding)."""
+    db.session.execute(
+        sa.delete(ActivityProgress).where(
+            ActivityProgress.registration == key[0], ActivityProgress.activity_id == key[1]
+        )
+    )
+    rows = db.session.scalars(
+        sa.select(Statement)
+        .where(
+            Statement.registration == key[0],
+            Statement.activity_id == key[1],
+            Statement.is_voided.is_(False),
+        )
+        .order_by(Statement.stored, Statement.id)
+    )
+    apply_all((json.loads(row.document), row.stored) for row in rows)
+
+
+def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
+    """Fold many statements in memory and write the rows once; returns how many were used."""
+    rows: dict[tuple[str, str], ActivityProgress] = {}
+    used = 0
+    for data, stored in items:
+        key = _key(data)
+        if key is None:
+            continue
+        row = rows.get(key) or db.session.get(ActivityProgress, key) or _fresh(key, data, stored)
+        rows[key] = row
+        fold(row, data, stored)
+        used += 1
+    db.session.add_all(rows.values())
+    db.session.flush()
+    return used
+
+
+@statement_stored.connect
+def on_statement_stored(_app, statement: Statement, data: dict) -> None:
+    if data["verb"]["id"] == VOIDED:
+        target = db.session.scalar(
+            sa.select(Statement).where(Statement.statement_id == statement.target_statement_id)
+        )
+        if target is not None and target.registration and target.activity_id:
+            db.session.flush()
+            _recompute((target.registration, target.activity_id))
+        return
+    apply_all([(data, statement.stored)])
+
+
+def rebuild(batch_size: int = 2000):
+    """Drop the projection and fold every live statement again; yields statements done."""
+    db.session.execute(sa.delete(ActivityProgress))
+    last_id = 0
+    while True:
+        rows = list(
+            db.session.scalars(
+                sa.select(Statement)
+                .where(
+                    Statement.id > last_id,
+                    Statement.is_voided.is_(False),
+                    Statement.registration.is_not(None),
+                )
+                .order_by(Statement.id)
+                .limit(batch_size)
+            )
+        )
+        if not rows:
+            return
+        last_id = rows[-1].id
+        apply_all((json.loads(row.document), row.stored) for row in rows)
+        yield len(rows)
+
+
+def progress_for(registration: str) -> list[ActivityProgress]:
+    return list(
+        db.session.scalars(
+            sa.select(ActivityProgress)
+            .where(ActivityProgress.registration == str(registration).lower())
+            .order_by(ActivityProgress.activity_id)
+        )
+    )

@@ -1,0 +1,104 @@
+"""``emit``: the app's own learning events become statements through the same path as the API."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, has_request_context, url_for
+
+from uprest.i18n import LOCALES, _l, force_locale, get_locale
+from uprest.xapi import store
+from uprest.xapi.models import Statement
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+VERBS = {
+    # i18n: xAPI verb names, shown in the statement viewer and sent to other LRSs
+    "registered": _l("registered"),
+    "launched": _l("launched"),
+    "experienced": _l("experienced"),
+    "answered": _l("answered"),
+    "completed": _l("completed"),
+    "passed": _l("passed"),
+    "failed": _l("failed"),
+    "progressed": _l("progressed"),
+}
+LANGUAGE_TAGS = {"en": "en-GB", "sv": "sv-SE", "it": "it-IT", "lv": "lv-LV", "et": "et-EE"}
+
+
+def base_iri() -> str:
+    """Activity IRIs live under UPREST_XAPI_ACTIVITY_BASE, else under this site's address."""
+    configured = current_app.config.get("UPREST_XAPI_ACTIVITY_BASE")
+    if configured:
+        return configured.rstrip("/") + "/"
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("uprest.core.home", _external=True).rstrip("/") + "/xapi/activities/"
+    return "urn:uprest:activities:"
+
+
+def activity_iri(path: str) -> str:
+    return path if "://" in path or path.startswith("urn:") else base_iri() + path.lstrip("/")
+
+
+def actor_for(user) -> dict:
+    """Pseudonymous: an account id, never a name or e-mail, so forwarded records hold no PII."""
+    return {"objectType": "Agent", "account": {"homePage": base_iri(), "name": f"user-{user.id}"}}
+
+
+def verb_display(verb: str) -> dict:
+    names = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            names[LANGUAGE_TAGS[locale]] = str(VERBS[verb])
+    return names
+
+
+def emit(
+    *,
+    user,
+    verb: str,
+    activity: str,
+    name: dict[str, str] | None = None,
+    activity_type: str | None = None,
+    registration: str | uuid.UUID | None = None,
+    result: dict | None = None,
+    parent: str | None = None,
+    extensions: dict | None = None,
+) -> Statement:
+    """Store one statement about ``user``; it is validated like any statement from outside."""
+    if verb not in VERBS:
+        raise ValueError(f"unknown verb {verb!r}")
+    definition = {}
+    if name:
+        definition["name"] = {LANGUAGE_TAGS.get(k, k): v for k, v in name.items()}
+    if activity_type:
+        definition["type"] = activity_type
+    obj = {"objectType": "Activity", "id": activity_iri(activity)}
+    if definition:
+        obj["definition"] = definition
+    locale = str(get_locale() or "en") if has_request_context() else "en"
+    context = {"language": LANGUAGE_TAGS.get(locale, locale), "platform": "UPREST Learning"}
+    if registration:
+        context["registration"] = str(registration)
+    if parent:
+        context["contextActivities"] = {"parent": [{"id": activity_iri(parent)}]}
+    if extensions:
+        context["extensions"] = extensions
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": actor_for(user),
+        "verb": {"id": ADL + verb, "display": verb_display(verb)},
+        "object": obj,
+        "context": context,
+    }
+    if result:
+        statement["result"] = result
+    writer = store.Writer(
+        authority={
+            "objectType": "Agent",
+            "name": "UPREST Learning",
+            "account": {"homePage": base_iri(), "name": "uprest"},
+        },
+        user_id=user.id,
+    )
+    [row] = store.store_statements([statement], version="2.0.0", writer=writer).stored
+    return row

@@ -1,0 +1,155 @@
+"""Durable forwarding to an external LRS through the outbox: retries, back-off, dead letters.
+
+Each statement is sent as a PUT by its id, so a resend after a crash is harmless: the far LRS
+answers 204 for an identical statement. A 409 means the far side holds a different statement
+under that id; retrying can't fix that, so the item goes to the dead letters with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+import sqlalchemy as sa
+from flask import current_app
+
+from uprest.core.time import utcnow
+from uprest.extensions import db
+from uprest.xapi import multipart
+from uprest.xapi.models import Attachment, OutboxItem
+
+TIMEOUT = 10
+
+
+@dataclass
+class Outcome:
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.delivered + self.retried + self.dead
+
+
+def _due(now: datetime, limit: int):
+    stmt = (
+        sa.select(OutboxItem)
+        .where(
+            OutboxItem.delivered_at.is_(None),
+            OutboxItem.is_dead.is_(False),
+            OutboxItem.next_attempt_at <= now,
+        )
+        .order_by(OutboxItem.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":  # several workers share the queue
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(db.session.scalars(stmt))
+
+
+def _request_body(document: str) -> tuple[bytes, str]:
+    data = json.loads(document)
+    parts = []
+    for item in data.get("attachments", []):
+        if "fileUrl" not in item:
+            found = db.session.get(Attachment, item["sha2"])
+            if found is not None:
+                parts.append((item["sha2"], found.content_type, found.content))
+    if not parts:
+        return document.encode(), "application/json"
+    return multipart.build(data, parts)
+
+
+def send(item: OutboxItem, http: requests.Session) -> tuple[bool, str | None, bool]:
+    """(delivered, error, permanent) for one outbox item."""
+    cfg = current_app.config
+    statement = item.statement
+    body, content_type = _request_body(statement.document)
+    version = json.loads(statement.document).get("version", "1.0.0")
+    try:
+        response = http.put(
+            cfg["UPREST_XAPI_FORWARD_URL"].rstrip("/") + "/statements",
+            params={"statementId": statement.statement_id},
+            data=body,
+            headers={
+                "Content-Type": content_type,
+                "X-Experience-API-Version": "2.0.0" if version.startswith("2") else "1.0.3",
+            },
+            auth=(cfg["UPREST_XAPI_FORWARD_KEY"], cfg["UPREST_XAPI_FORWARD_SECRET"]),
+            timeout=TIMEOUT,
+        )
+    except requests.RequestException as error:
+        return False, f"{type(error).__name__}: {error}"[:500], False
+    if response.status_code in (200, 204):
+        return True, None, False
+    reason = f"HTTP {response.status_code}: {response.text[:400]}"
+    permanent = response.status_code in (400, 409)  # the far LRS refuses this very statement
+    return False, reason, permanent
+
+
+def backoff(attempts: int) -> timedelta:
+    cfg = current_app.config
+    seconds = cfg["UPREST_XAPI_FORWARD_BACKOFF"] * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, cfg["UPREST_XAPI_FORWARD_BACKOFF_MAX"]))
+
+
+def forward_due(
+    *, now: datetime | None = None, limit: int = 100, http: requests.Session | None = None
+) -> Outcome:
+    """Send what is due; commits after each item so nothing delivered is ever forgotten."""
+    now = now or utcnow()
+    http = http or requests.Session()
+    outcome = Outcome()
+    max_attempts = current_app.config["UPREST_XAPI_FORWARD_MAX_ATTEMPTS"]
+    for item in _due(now, limit):
+        delivered, error, permanent = send(item, http)
+        item.attempts += 1
+        if delivered:
+            item.delivered_at = utcnow()
+            item.last_error = None
+            outcome.delivered += 1
+        else:
+            item.last_error = error
+            if permanent or item.attempts >= max_attempts:
+                item.is_dead = True
+                outcome.dead += 1
+            else:
+                item.next_attempt_at = now + backoff(item.attempts)
+                outcome.retried += 1
+        db.session.commit()
+    return outcome
+
+
+def replay(item: OutboxItem) -> None:
+    """Give a dead letter another full set of attempts."""
+    item.is_dead = False
+    item.attempts = 0
+    item.next_attempt_at = utcnow()
+    item.last_error = None
+
+
+def counts() -> dict[str, int]:
+    pending = sa.and_(OutboxItem.delivered_at.is_(None), OutboxItem.is_dead.is_(False))
+    rows = db.session.execute(
+        sa.select(
+            sa.func.count().filter(pending),
+            sa.func.count().filter(OutboxItem.delivered_at.is_not(None)),
+            sa.func.count().filter(OutboxItem.is_dead.is_(True)),
+        ).select_from(OutboxItem)
+    ).one()
+    return {"pending": rows[0], "delivered": rows[1], "dead": rows[2]}
+
+
+def dead_letters(limit: int = 200) -> list[OutboxItem]:
+    return list(
+        db.session.scalars(
+            sa.select(OutboxItem)
+            .where(OutboxItem.is_dead.is_(True))
+            .options(sa.orm.selectinload(OutboxItem.statement))
+            .order_by(OutboxItem.id.desc())
+            .limit(limit)
+        )
+    )
