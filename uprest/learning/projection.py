@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.xapi.models import Statement
-from uprest.xapi.signals import statement_stored
+from uprest.xapi.signals import statements_stored
 from uprest.xapi.validation import VOIDED
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -104,14 +104,23 @@ def _recompute(key: tuple[str, str]) -> None:
 
 def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
     """Fold many statements in memory and write the rows once; returns how many were used."""
-    rows: dict[tuple[str, str], ActivityProgress] = {}
+    keyed = [(key, data, stored) for data, stored in items if (key := _key(data))]
+    if not keyed:
+        return 0
+    wanted = {key for key, _data, _stored in keyed}
+    rows: dict[tuple[str, str], ActivityProgress] = {
+        (row.registration, row.activity_id): row
+        for row in db.session.scalars(
+            sa.select(ActivityProgress).where(
+                sa.tuple_(ActivityProgress.registration, ActivityProgress.activity_id).in_(wanted)
+            )
+        )
+    }
     used = 0
-    for data, stored in items:
-        key = _key(data)
-        if key is None:
-            continue
-        row = rows.get(key) or db.session.get(ActivityProgress, key) or _fresh(key, data, stored)
-        rows[key] = row
+    for key, data, stored in keyed:
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = _fresh(key, data, stored)
         fold(row, data, stored)
         used += 1
     db.session.add_all(rows.values())
@@ -119,17 +128,18 @@ def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
     return used
 
 
-@statement_stored.connect
-def on_statement_stored(_app, statement: Statement, data: dict) -> None:
-    if data["verb"]["id"] == VOIDED:
+@statements_stored.connect
+def on_statements_stored(_app, stored) -> None:
+    """Fold the new statements; a voiding statement makes its target's progress recomputed."""
+    apply_all((item.data, item.stored) for item in stored if item.verb_id != VOIDED)
+    for item in stored:
+        if item.verb_id != VOIDED:
+            continue
         target = db.session.scalar(
-            sa.select(Statement).where(Statement.statement_id == statement.target_statement_id)
+            sa.select(Statement).where(Statement.statement_id == item.target_statement_id)
         )
         if target is not None and target.registration and target.activity_id:
-            db.session.flush()
             _recompute((target.registration, target.activity_id))
-        return
-    apply_all([(data, statement.stored)])
 
 
 def rebuild(batch_size: int = 2000):

@@ -1,4 +1,4 @@
 """The learning record: xAPI statement validation and storage, the LRS API, emitter and forwarder.
 
-It knows nothing of courses: it announces each stored statement with ``statement_stored``.
+It knows nothing of courses: it announces each stored statement with ``statements_stored``.
 """

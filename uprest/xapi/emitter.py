@@ -6,6 +6,7 @@ import uuid
 
 from flask import current_app, has_request_context, url_for
 
+from uprest.extensions import db
 from uprest.i18n import LOCALES, _l, force_locale, get_locale
 from uprest.xapi import store
 from uprest.xapi.models import Statement
@@ -100,5 +101,5 @@ def emit(
         },
         user_id=user.id,
     )
-    [row] = store.store_statements([statement], version="2.0.0", writer=writer).stored
-    return row
+    [stored] = store.store_statements([statement], version="2.0.0", writer=writer).stored
+    return db.session.get(Statement, stored.pk)

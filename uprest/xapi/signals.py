@@ -4,5 +4,5 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Flask app; kwargs: statement (models.Statement), data (dict)
-statement_stored = _signals.signal("uprest.xapi.statement-stored")
+# sender: the Flask app; kwargs: stored (list of store.Stored, each with .data, the statement)
+statements_stored = _signals.signal("uprest.xapi.statements-stored")

@@ -33,7 +33,7 @@ from uprest.xapi.normalise import (
     to_naive_utc,
     utc_timestamp_text,
 )
-from uprest.xapi.signals import statement_stored
+from uprest.xapi.signals import statements_stored
 from uprest.xapi.validation import SIGNATURE_USAGE, VOIDED, StatementError, validate_statement
 
 
@@ -53,7 +53,7 @@ class Writer:
 @dataclass
 class StoreResult:
     ids: list[str]
-    stored: list[Statement] = field(default_factory=list)
+    stored: list = field(default_factory=list)  # Stored
 
 
 _clock_lock = threading.Lock()
@@ -182,8 +182,8 @@ def store_statements(
         new_rows.append(prepared)
         result.ids.append(prepared["id"])
     _check_voiding(voiding_targets, new_rows)
-    for prepared in new_rows:
-        result.stored.append(_insert(prepared, writer))
+    if new_rows:
+        result.stored = _insert_batch(new_rows, writer)
     _save_attachments(attachments)
     return result
 
@@ -229,45 +229,82 @@ def _check_voiding(targets: dict[str, str], new_rows: list[dict]) -> None:
             raise StatementError("statement.object", "a voiding statement cannot be voided")
 
 
-def _insert(data: dict, writer: Writer) -> Statement:
-    stored = parse_timestamp(data["stored"])
+@dataclass
+class Stored:
+    """A statement just written: what listeners of ``statements_stored`` get."""
+
+    pk: int
+    statement_id: str
+    stored: datetime
+    registration: str | None
+    activity_id: str | None
+    target_statement_id: str | None
+    verb_id: str
+    data: dict
+
+
+def _columns(data: dict, writer: Writer) -> dict:
     obj = data["object"]
-    row = Statement(
-        statement_id=data["id"].lower(),
-        actor_key=agent_key(data["actor"]) or "group|anonymous",
-        verb_id=data["verb"]["id"],
-        activity_id=obj["id"] if obj.get("objectType", "Activity") == "Activity" else None,
-        target_statement_id=obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
-        registration=(data.get("context", {}).get("registration") or "").lower() or None,
-        timestamp=to_naive_utc(parse_timestamp(data["timestamp"])),
-        stored=to_naive_utc(stored),
-        client_id=writer.client_id,
-        user_id=writer.user_id,
-        document=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-    )
-    db.session.add(row)
-    db.session.flush()
-    rows = _index_rows(data)
-    if row.target_statement_id:
-        rows |= _inherited_rows(row.target_statement_id)
-        if row.verb_id == VOIDED:
-            db.session.execute(
-                sa.update(Statement)
-                .where(Statement.statement_id == row.target_statement_id)
-                .values(is_voided=True)
-            )
-    db.session.execute(
-        sa.insert(StatementIndex),
-        [
-            {"statement_pk": row.id, "kind": int(k), "value": v, "stored": row.stored}
+    return {
+        "statement_id": data["id"].lower(),
+        "actor_key": agent_key(data["actor"]) or "group|anonymous",
+        "verb_id": data["verb"]["id"],
+        "activity_id": obj["id"] if obj.get("objectType", "Activity") == "Activity" else None,
+        "target_statement_id": obj["id"].lower()
+        if obj.get("objectType") == "StatementRef"
+        else None,
+        "registration": (data.get("context", {}).get("registration") or "").lower() or None,
+        "timestamp": to_naive_utc(parse_timestamp(data["timestamp"])),
+        "stored": to_naive_utc(parse_timestamp(data["stored"])),
+        "is_voided": False,
+        "client_id": writer.client_id,
+        "user_id": writer.user_id,
+        "document": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def _insert_batch(batch: list[dict], writer: Writer) -> list[Stored]:
+    """One INSERT for the statements, one for their index rows, whatever the batch size."""
+    columns = [_columns(data, writer) for data in batch]
+    pks = db.session.scalars(
+        sa.insert(Statement).returning(Statement.id, sort_by_parameter_order=True), columns
+    ).all()
+    written = [
+        Stored(
+            pk,
+            c["statement_id"],
+            c["stored"],
+            c["registration"],
+            c["activity_id"],
+            c["target_statement_id"],
+            c["verb_id"],
+            data,
+        )
+        for pk, c, data in zip(pks, columns, batch, strict=True)
+    ]
+    facts: dict[str, set[tuple[int, str]]] = {}
+    index_rows = []
+    for item in written:
+        rows = _index_rows(item.data)
+        if item.target_statement_id:
+            rows |= facts.get(item.target_statement_id) or _inherited_rows(item.target_statement_id)
+            if item.verb_id == VOIDED:
+                db.session.execute(
+                    sa.update(Statement)
+                    .where(Statement.statement_id == item.target_statement_id)
+                    .values(is_voided=True)
+                )
+        facts[item.statement_id] = rows
+        index_rows += [
+            {"statement_pk": item.pk, "kind": int(k), "value": v, "stored": item.stored}
             for k, v in rows
-        ],
-    )
-    _remember_definitions(data)
+        ]
+    db.session.execute(sa.insert(StatementIndex), index_rows)
+    _remember_definitions(batch)
     if current_app.config.get("UPREST_XAPI_FORWARD_URL"):
-        db.session.add(OutboxItem(statement_pk=row.id))
-    statement_stored.send(current_app._get_current_object(), statement=row, data=data)
-    return row
+        db.session.execute(sa.insert(OutboxItem), [{"statement_pk": i.pk} for i in written])
+    statements_stored.send(current_app._get_current_object(), stored=written)
+    return written
 
 
 def _inherited_rows(target_id: str) -> set[tuple[int, str]]:
@@ -283,28 +320,61 @@ def _inherited_rows(target_id: str) -> set[tuple[int, str]]:
     }
 
 
-def _remember_definitions(data: dict) -> None:
-    """Keep the latest definition of each activity and every name of each agent."""
-    obj = data["object"]
-    if obj.get("objectType", "Activity") == "Activity" and "definition" in obj:
-        row = db.session.get(Activity, obj["id"])
-        merged = json.loads(row.document) if row else {"objectType": "Activity", "id": obj["id"]}
-        definition = merged.setdefault("definition", {})
-        for key, value in obj["definition"].items():
-            if isinstance(value, dict) and key in ("name", "description"):
-                definition.setdefault(key, {}).update(value)
-            else:
-                definition[key] = value
-        text = json.dumps(merged, ensure_ascii=False)
-        if row is None:
-            db.session.add(Activity(activity_id=obj["id"], document=text))
+def _merged_activity(old: dict | None, obj: dict) -> dict:
+    merged = old or {"objectType": "Activity", "id": obj["id"]}
+    definition = merged.setdefault("definition", {})
+    for key, value in obj["definition"].items():
+        if isinstance(value, dict) and key in ("name", "description"):
+            definition.setdefault(key, {}).update(value)
         else:
-            row.document = text
-    for agent in (data["actor"], obj if obj.get("objectType") == "Agent" else None):
-        key = agent_key(agent) if agent else None
-        if key and agent.get("objectType", "Agent") == "Agent":
-            row = db.session.get(AgentRecord, key)
+            definition[key] = value
+    return merged
+
+
+def _remember_definitions(batch: list[dict]) -> None:
+    """Keep the latest definition of each activity and every form of each agent (2 queries)."""
+    activities: dict[str, list[dict]] = {}
+    agents: dict[str, list[dict]] = {}
+    for data in batch:
+        obj = data["object"]
+        if obj.get("objectType", "Activity") == "Activity" and "definition" in obj:
+            activities.setdefault(obj["id"], []).append(obj)
+        for agent in (data["actor"], obj if obj.get("objectType") == "Agent" else None):
+            key = agent_key(agent) if agent else None
+            if key and agent.get("objectType", "Agent") == "Agent":
+                forms = agents.setdefault(key, [])
+                if agent not in forms:
+                    forms.append(agent)
+    if activities:
+        known = {
+            row.activity_id: row
+            for row in db.session.scalars(
+                sa.select(Activity).where(Activity.activity_id.in_(list(activities)))
+            )
+        }
+        for activity_id, objects in activities.items():
+            row = known.get(activity_id)
+            merged = json.loads(row.document) if row else None
+            for obj in objects:
+                merged = _merged_activity(merged, obj)
+            text = json.dumps(merged, ensure_ascii=False)
             if row is None:
-                db.session.add(AgentRecord(agent_key=key, document=json.dumps([agent])))
-            elif agent not in json.loads(row.document):
-                row.document = json.dumps([*json.loads(row.document), agent])
+                db.session.add(Activity(activity_id=activity_id, document=text))
+            elif row.document != text:
+                row.document = text
+    if agents:
+        known = {
+            row.agent_key: row
+            for row in db.session.scalars(
+                sa.select(AgentRecord).where(AgentRecord.agent_key.in_(list(agents)))
+            )
+        }
+        for key, forms in agents.items():
+            row = known.get(key)
+            if row is None:
+                db.session.add(AgentRecord(agent_key=key, document=json.dumps(forms)))
+                continue
+            old = json.loads(row.document)
+            fresh = [form for form in forms if form not in old]
+            if fresh:
+                row.document = json.dumps(old + fresh)
