@@ -11,6 +11,7 @@ from uprest.core.errors import ServiceError
 from uprest.courses import importer
 from uprest.extensions import db
 from uprest.i18n import LOCALES
+from uprest.learning import demo as learning_demo
 
 uprest_cli = AppGroup("uprest", help="UPREST Learning administration commands.")
 
@@ -22,6 +23,7 @@ def seed_demo():
     with click.progressbar(demo.seed_steps(), length=steps, label="Seeding demo data") as bar:
         for _step in bar:
             pass
+    learning_demo.follow_first_path(demo.DEMO_ACCOUNTS[-1].email)
     db.session.commit()
     click.echo("Demo logins (role, e-mail, password):")
     for role, email, password in demo.demo_logins():

@@ -204,6 +204,7 @@ def export_user_data(user: User) -> dict:
             if user.business
             else None
         ),
+        "learning": _learning_data(user),
         "invitations_sent": [
             {
                 "email": inv.email,
@@ -213,6 +214,12 @@ def export_user_data(user: User) -> dict:
             for inv in invitations
         ],
     }
+
+
+def _learning_data(user: User) -> dict:
+    from uprest.learning.services import export_learning_data  # learning builds on accounts
+
+    return export_learning_data(user)
 
 
 def delete_account(user: User) -> None:

@@ -133,6 +133,10 @@ def _next_id(taken: set, prefix: str = "") -> str:
     return next(c for c in letters if c not in taken)
 
 
+def _s(value) -> str:
+    return (value or "").strip()
+
+
 def update_question(document: dict, qid: str, data: dict) -> None:
     """Structure and default-language text of a question from the editor's fields.
 
@@ -145,37 +149,37 @@ def update_question(document: dict, qid: str, data: dict) -> None:
     text = _text(document, default_language(document))
     old_keys = set(_question_text_keys(item))
     set_in(text, ("quiz", qid), None)
-    set_in(text, ("quiz", qid, "prompt"), data["prompt"].strip())
+    set_in(text, ("quiz", qid, "prompt"), _s(data["prompt"]))
     kind = item["type"]
     if kind in CHOICE_TYPES:
-        rows = [r for r in data["options"] if r["text"].strip()]
+        rows = [r for r in data["options"] if _s(r["text"])]
         taken = {r["id"] for r in rows if r["id"]}
         item["options"] = []
         for row in rows:
             oid = row["id"] or _next_id(taken)
             taken.add(oid)
             item["options"].append({"id": oid, "correct": True} if row["correct"] else {"id": oid})
-            set_in(text, ("quiz", qid, "options", oid), row["text"].strip())
-            set_in(text, ("quiz", qid, "feedback", oid), row["feedback"].strip())
+            set_in(text, ("quiz", qid, "options", oid), _s(row["text"]))
+            set_in(text, ("quiz", qid, "feedback", oid), _s(row["feedback"]))
     else:
         if kind == "true_false":
             item["answer"] = bool(data["answer"])
         elif kind == "numeric":
             item["answer"], item["tolerance"] = data["answer"], data["tolerance"]
         elif kind == "short_text":
-            set_in(text, ("quiz", qid, "answers"), [a for a in data["answers"] if a.strip()])
+            set_in(text, ("quiz", qid, "answers"), [a.strip() for a in data["answers"] if _s(a)])
         elif kind == "matching":
-            rows = [r for r in data["pairs"] if r["left"].strip() or r["right"].strip()]
+            rows = [r for r in data["pairs"] if _s(r["left"]) or _s(r["right"])]
             taken = {r["id"] for r in rows if r["id"]}
             item["pairs"] = []
             for row in rows:
                 pid = row["id"] or _next_id(taken, "p")
                 taken.add(pid)
                 item["pairs"].append(pid)
-                set_in(text, ("quiz", qid, "pairs", pid, "left"), row["left"].strip())
-                set_in(text, ("quiz", qid, "pairs", pid, "right"), row["right"].strip())
+                set_in(text, ("quiz", qid, "pairs", pid, "left"), _s(row["left"]))
+                set_in(text, ("quiz", qid, "pairs", pid, "right"), _s(row["right"]))
         for outcome in ("correct", "incorrect"):
-            set_in(text, ("quiz", qid, "feedback", outcome), data[f"feedback_{outcome}"].strip())
+            set_in(text, ("quiz", qid, "feedback", outcome), _s(data[f"feedback_{outcome}"]))
     _drop_orphans(document, old_keys - set(_question_text_keys(item)))
 
 

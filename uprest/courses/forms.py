@@ -162,3 +162,13 @@ class QuestionForm(UprestForm):
 class PathForm(UprestForm):
     slug = StringField(_l("Short name for web addresses"), validators=[required(), max_length(64)])
     submit = SubmitField(_l("Save path"))
+
+
+def mark_language(form, language: str) -> None:
+    """Content fields declare the language they are written in (for screen readers, spelling)."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                mark_language(entry.form, language)
+        elif isinstance(field, StringField | TextAreaField) and not isinstance(field, HiddenField):
+            field.render_kw = {**(field.render_kw or {}), "lang": language}

@@ -6,7 +6,7 @@ from uprest.accounts.permissions import get_path_or_404
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
 from uprest.core.templating import render
-from uprest.courses import services
+from uprest.courses import paths, services
 from uprest.courses.forms import PathForm
 from uprest.courses.localise import outline_text
 from uprest.courses.views import bp
@@ -32,6 +32,11 @@ def document_from_form(form, slug: str, available: list[str]) -> dict:
         if after:
             entry["after"] = after
         modules.append(entry)
+    try:  # a module listed before what it builds on moves after it
+        order = [e.module for e in paths.ordered(paths.entries_from(modules))]
+        modules.sort(key=lambda item: order.index(item["module"]))
+    except paths.PathError:
+        pass  # the service refuses it with a clear message
     text = {}
     for locale in LOCALES:
         fields = {key: form.get(f"{key}-{locale}", "").strip() for key in ("title", "description")}

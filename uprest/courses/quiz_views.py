@@ -13,6 +13,7 @@ from uprest.courses.forms import (
     AddQuestionForm,
     PassMarkForm,
     QuestionForm,
+    mark_language,
 )
 from uprest.courses.views import bp, change_draft
 from uprest.i18n import _
@@ -94,6 +95,7 @@ def question(slug: str, qid: str):
         abort(404)
     language = draft.default_language(found.draft)
     form = QuestionForm()
+    mark_language(form, language)
     if not form.is_submitted():
         _fill(form, item, found.draft.get("text", {}).get(language) or {})
     if form.validate_on_submit():

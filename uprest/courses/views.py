@@ -11,7 +11,14 @@ from uprest.core.forms import attach_error
 from uprest.core.templating import render
 from uprest.courses import document as doc
 from uprest.courses import draft, services
-from uprest.courses.forms import LessonEditForm, LessonForm, ModuleForm, MoveForm, NewModuleForm
+from uprest.courses.forms import (
+    LessonEditForm,
+    LessonForm,
+    ModuleForm,
+    MoveForm,
+    NewModuleForm,
+    mark_language,
+)
 from uprest.courses.markdown import render_markdown
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _
@@ -86,6 +93,8 @@ def _module_form(module) -> ModuleForm:
         form.competences.data = "\n".join(
             f"{c['code']} {c['level']}" for c in structure["competences"]
         )
+    mark_language(form, draft.default_language(module.draft))
+    form.competences.render_kw = None
     return form
 
 
@@ -151,6 +160,7 @@ def lesson(slug: str, lesson: str):
     if item is None:
         abort(404)
     form = LessonEditForm()
+    mark_language(form, language)
     if not form.is_submitted():
         form.title.data = doc.get_in(found.draft.get("text", {}).get(language), ("lessons", lesson))
         form.minutes.data = item["minutes"]

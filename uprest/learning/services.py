@@ -215,3 +215,42 @@ def certificate(code: str) -> Enrolment | None:
         .where(Enrolment.certificate_code == code)
         .options(selectinload(Enrolment.user), selectinload(Enrolment.version))
     )
+
+
+def export_learning_data(user: User) -> dict:
+    """The user's enrolments, paths and learning events, for their data download."""
+    from uprest.learning.models import LearningEvent
+
+    enrolments = user_enrolments(user)
+    slugs = {e.id: e.module.slug for e in enrolments}
+    recorded = db.session.scalars(
+        sa.select(LearningEvent).where(LearningEvent.user_id == user.id).order_by(LearningEvent.id)
+    )
+    return {
+        "enrolments": [
+            {
+                "module": e.module.slug,
+                "version": e.version.number,
+                "registration": e.uuid,
+                "started_at": e.started_at.isoformat() + "Z",
+                "completed_at": e.completed_at.isoformat() + "Z" if e.completed_at else None,
+            }
+            for e in enrolments
+        ],
+        "paths": [
+            {"path": p.path.slug, "started_at": p.started_at.isoformat() + "Z"}
+            for p in followed_paths(user)
+        ],
+        "events": [
+            {
+                "verb": event.verb,
+                "module": slugs.get(event.enrolment_id),
+                "object": event.object_id,
+                "response": event.response,
+                "correct": event.is_correct,
+                "score": event.score,
+                "at": event.created_at.isoformat() + "Z",
+            }
+            for event in recorded
+        ],
+    }
