@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from uprest.accounts import demo, services
 from uprest.accounts.models import Business, Municipality, Role
+from uprest.config import CURRICULUM_DIR
 from uprest.core.errors import ServiceError
 from uprest.courses import importer
 from uprest.extensions import db
@@ -77,9 +78,13 @@ def create_user(email, name, role, password, municipality, business_id, locale):
 
 
 @uprest_cli.command("import-courses")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def import_courses(folder: Path):
-    """Load course packages (module folders and paths/) from FOLDER; safe to run again."""
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), required=False)
+def import_courses(folder: Path | None):
+    """Load course packages (module folders and paths/) from FOLDER; safe to run again.
+
+    Without FOLDER, the curriculum shipped with UPREST is loaded.
+    """
+    folder = folder or CURRICULUM_DIR
     try:
         modules, paths = importer.read_all(folder)
     except importer.PackageError as error:
