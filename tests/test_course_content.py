@@ -9,6 +9,7 @@ from uprest.courses import document as doc
 from uprest.courses import draft, package
 from uprest.courses.localise import Localised
 from uprest.courses.markdown import embed_url, render_markdown
+from uprest.courses.validation import validate_document
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def messages(problems):
 
 @pytest.mark.nodb
 def test_fixture_package_is_valid_and_partly_translated(online):
-    assert doc.validate_document(online) == []
+    assert validate_document(online) == []
     done, total = doc.completeness(online, "sv")
     # title, summary, 2 lesson titles, 31 quiz strings, 2 lesson bodies
     assert total == 2 + 2 + 31 + 2 and 0 < done < total
@@ -56,7 +57,7 @@ def test_validation_refuses_with_a_clear_message(app, online, change, expected):
     broken = copy.deepcopy(online)
     change(broken)
     with app.app_context():
-        found = " ".join(messages(doc.validate_document(broken)))
+        found = " ".join(messages(validate_document(broken)))
     assert expected in found
 
 
@@ -145,6 +146,6 @@ def test_draft_edits_keep_translations_consistent(app, online):
             },
         )
         draft.remove_lesson(edited, "your-website")
-        assert doc.validate_document(edited) == []
+        assert validate_document(edited) == []
     assert doc.get_in(edited["text"]["sv"], ("quiz", "q1", "options", "b")) is None
     assert "your-website" not in edited["bodies"]["en"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from uprest.courses.document import Problem, lessons, validate_document
+from uprest.courses.document import Problem, lessons
+from uprest.courses.validation import validate_document
 from uprest.i18n import LOCALES, _l
 
 TEXT_FILE = re.compile(r"^text\.([a-z]{2})\.yaml$")

@@ -13,6 +13,7 @@ from uprest.core.time import utcnow
 from uprest.courses import document as doc
 from uprest.courses import pathdoc
 from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
+from uprest.courses.validation import validate_document
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _l
 
@@ -106,7 +107,7 @@ def problems_message(problems: list) -> object:
 
 def publish(module: Module, *, user: User | None = None) -> ModuleVersion:
     """Snapshot the draft as the next immutable version; refused while the draft has problems."""
-    problems = doc.validate_document(module.draft)
+    problems = validate_document(module.draft)
     if problems:
         raise ServiceError(problems_message(problems))
     previous = latest_version(module)

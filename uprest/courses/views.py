@@ -20,6 +20,7 @@ from uprest.courses.forms import (
     mark_language,
 )
 from uprest.courses.markdown import render_markdown
+from uprest.courses.validation import validate_document
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _
 
@@ -128,7 +129,7 @@ def module(slug: str):
         confirm_form=ConfirmForm(),
         latest=latest,
         unpublished=services.has_unpublished_changes(found, latest),
-        problems=doc.validate_document(found.draft),
+        problems=validate_document(found.draft),
         completeness=[(code, *doc.completeness(found.draft, code)) for code in LOCALES],
     )
 
