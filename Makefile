@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics 2>&1 | tail -n 4
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask uprest import-courses courses/
 	FLASK_DEBUG=1 $(BIN)/flask uprest seed-demo
 	@echo "Serving UPREST Learning on http://127.0.0.1:$(PORT)"
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)

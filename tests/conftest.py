@@ -22,6 +22,7 @@ from uprest.extensions import db as _db
 from uprest.extensions import limiter
 
 PASSWORD = "correct horse battery"
+COURSES = Path(__file__).resolve().parent / "data" / "courses"
 ENGINE = os.environ.get("UPREST_TEST_ENGINE", "sqlite")
 
 
@@ -243,3 +244,14 @@ def count_queries(app):
             sa.event.remove(target, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def courses(app, db):
+    """The fixture course packages (two modules in en and sv, one path), imported."""
+    from uprest.courses import importer
+
+    modules, paths = importer.read_all(COURSES)
+    outcomes = list(importer.write_all(modules, paths))
+    _db.session.commit()
+    return outcomes

@@ -142,15 +142,40 @@ def test_switcher_names_each_language_in_itself(client):
         assert re.search(f'lang="{code}"[^>]*>{name}</button>', text), name
 
 
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
 class _Text(HTMLParser):
+    """Visible text, leaving out content marked as another language (untranslated course text)."""
+
     def __init__(self):
         super().__init__()
         self.chunks = []
+        self.page_lang = None
+        self.stack = []  # (tag, is_other_language)
+
+    def _other(self) -> bool:
+        return any(other for _tag, other in self.stack)
 
     def handle_data(self, data):
-        self.chunks.append(data)
+        if not self._other():
+            self.chunks.append(data)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
 
     def handle_starttag(self, tag, attrs):
+        lang = dict(attrs).get("lang")
+        if tag == "html":
+            self.page_lang = lang
+            return
+        if tag not in VOID:
+            self.stack.append((tag, bool(lang) and lang != self.page_lang))
+        if self._other() or (lang and lang != self.page_lang):
+            return
         for name, value in attrs:
             if name in ("aria-label", "title", "placeholder", "alt", "data-label") and value:
                 self.chunks.append(value)
@@ -178,7 +203,9 @@ def english_leftovers(text: str, locale: str) -> list:
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
-def test_no_english_leftovers_on_any_page(app, locale, create_user, create_business, municipality):
+def test_no_english_leftovers_on_any_page(
+    app, locale, create_user, create_business, municipality, courses
+):
     from tests.conftest import PASSWORD
     from uprest.extensions import limiter
 
@@ -192,10 +219,41 @@ def test_no_english_leftovers_on_any_page(app, locale, create_user, create_busin
             "/password/forgot",
             "/no-such-page",
             "/invitation/unknown",
+            "/learn/catalogue",
+            "/learn/modules/online-presence",
+            "/learn/paths/digital-basics",
         ],
-        Role.LEARNER: ["/", "/profile", "/business/register"],
+        Role.LEARNER: [
+            "/",
+            "/profile",
+            "/business/register",
+            "/learn/",
+            "/learn/catalogue?competence=DIG-01&duration=short",
+            "/learn/catalogue?duration=long",
+            "/learn/modules/online-presence",
+            "/learn/modules/online-presence/lessons/why-be-found",
+            "/learn/modules/online-presence/lessons/your-website",
+            "/learn/modules/online-presence/quiz",
+            "/learn/modules/online-presence/quiz/1",
+            "/learn/modules/online-presence/quiz/2",
+            "/learn/modules/online-presence/certificate",
+            "/learn/paths/digital-basics",
+            "/learn/modules/green-basics",
+        ],
         Role.MANAGER: ["/business/", "/business/staff", "/profile"],
-        Role.TRAINER: ["/", "/records"],
+        Role.TRAINER: [
+            "/",
+            "/authoring/",
+            "/authoring/modules/new",
+            "/authoring/modules/online-presence",
+            "/authoring/modules/online-presence/lessons/why-be-found",
+            "/authoring/modules/online-presence/quiz",
+            *(f"/authoring/modules/online-presence/quiz/q{n}" for n in range(1, 7)),
+            "/authoring/modules/online-presence/translate/sv",
+            "/authoring/paths/new",
+            "/authoring/paths/digital-basics",
+            "/records",
+        ],
         Role.REVIEWER: ["/municipality", "/admin/users"],
         Role.ADMIN: [
             "/admin/users",
@@ -213,6 +271,35 @@ def test_no_english_leftovers_on_any_page(app, locale, create_user, create_busin
         ],
         Role.LEARNER: [("/business/register", {"sector": "mining", "municipality": "x"})],
         Role.MANAGER: [("/business/staff/invite", {"email": ""})],
+        Role.TRAINER: [
+            ("/authoring/modules/new", {"slug": "Bad Slug!", "estimated_minutes": "x"}),
+            ("/authoring/modules/online-presence", {"competences": "nonsense"}),
+            ("/authoring/paths/digital-basics", {"slug": "digital-basics"}),
+            (
+                "/authoring/modules/online-presence/lessons/why-be-found",
+                {"title": "T", "minutes": 5, "body": "# Hi", "preview": "1"},
+            ),
+        ],
+        Role.LEARNER: [("/learn/modules/online-presence/quiz", {})],
+    }
+    setup = {  # the learner starts a path and a module, fails the quiz once, then passes it
+        Role.LEARNER: [
+            ("/learn/paths/digital-basics/follow", {}),
+            ("/learn/modules/online-presence/enrol", {}),
+            ("/learn/modules/online-presence/quiz", {"q-q1": "b"}),
+            (
+                "/learn/modules/online-presence/quiz",
+                {
+                    "q-q1": "a",
+                    "q-q2": ["a", "b"],
+                    "q-q3": "true",
+                    "q-q4": "15",
+                    "q-q5": "GDPR",
+                    "q-q6-p1": "p1",
+                    "q-q6-p2": "p2",
+                },
+            ),
+        ]
     }
     for role, urls in pages.items():
         client = app.test_client()
@@ -221,10 +308,13 @@ def test_no_english_leftovers_on_any_page(app, locale, create_user, create_busin
             user = manager if role is Role.MANAGER else create_user(role, locale=locale)
             limiter.reset()
             client.post("/login", data={"email": user.email, "password": PASSWORD})
+        for url, data in setup.get(role, []):
+            assert client.post(url, data=data).status_code == 302, url
         checked = [(url, client.get(url)) for url in urls]
         checked += [(url, client.post(url, data=data)) for url, data in forms.get(role, [])]
         for url, response in checked:
             html = response.get_data(as_text=True)
+            assert response.status_code in (200, 400, 403, 404, 410), (url, response.status_code)
             assert lang_of(response) == locale, url
             leftovers = english_leftovers(visible_text(html), locale)
             assert not leftovers, (role, url, leftovers)

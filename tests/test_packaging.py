@@ -34,6 +34,7 @@ def test_wheel_carries_translations_and_migrations(tmp_path):
         assert f"uprest/translations/{locale}/LC_MESSAGES/messages.mo" in names
         assert f"uprest/translations/{locale}/LC_MESSAGES/messages.po" in names
     assert "uprest/migrations/env.py" in names
+    assert "uprest/curriculum/FORMAT.md" in names
     assert any(n.startswith("uprest/migrations/versions/") for n in names)
     assert "uprest/templates/uprest/base.html" in names
     assert "uprest/static/uprest.css" in names

@@ -6,6 +6,9 @@ from uprest.accounts import admin_views, business_views, profile_views, views  #
 from uprest.core import views as core_views
 from uprest.core.errorpages import register_error_handlers
 from uprest.core.security import set_security_headers
+from uprest.courses import path_views, quiz_views  # noqa: F401
+from uprest.courses import views as authoring_views
+from uprest.learning import views as learning_views
 from uprest.xapi import api as xapi_api
 from uprest.xapi import resources as _xapi_resources  # noqa: F401 (routes on xapi_api.bp)
 from uprest.xapi import views as records_views
@@ -25,3 +28,5 @@ root.register_blueprint(business_views.bp)
 root.register_blueprint(admin_views.bp)
 root.register_blueprint(xapi_api.bp)
 root.register_blueprint(records_views.bp)
+root.register_blueprint(authoring_views.bp)
+root.register_blueprint(learning_views.bp)

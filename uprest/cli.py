@@ -1,13 +1,18 @@
 """``flask uprest …``: thin command-line wrappers over the services."""
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
 from uprest.accounts import demo, services
 from uprest.accounts.models import Business, Municipality, Role
+from uprest.config import CURRICULUM_DIR
 from uprest.core.errors import ServiceError
+from uprest.courses import importer
 from uprest.extensions import db
 from uprest.i18n import LOCALES
+from uprest.learning import demo as learning_demo
 from uprest.xapi import clients
 from uprest.xapi.models import LrsClient, Statement
 
@@ -21,6 +26,7 @@ def seed_demo():
     with click.progressbar(demo.seed_steps(), length=steps, label="Seeding demo data") as bar:
         for _step in bar:
             pass
+    learning_demo.follow_first_path(demo.DEMO_ACCOUNTS[-1].email)
     db.session.commit()
     click.echo("Demo logins (role, e-mail, password):")
     for role, email, password in demo.demo_logins():
@@ -160,3 +166,74 @@ def xapi_forward(once, batch, interval):
             return
         if not outcome.handled:
             time.sleep(interval)
+
+
+@uprest_cli.command("import-courses")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), required=False)
+def import_courses(folder: Path | None):
+    """Load course packages (module folders and paths/) from FOLDER; safe to run again.
+
+    Without FOLDER, the curriculum shipped with UPREST is loaded.
+    """
+    folder = folder or CURRICULUM_DIR
+    try:
+        modules, paths = importer.read_all(folder)
+    except importer.PackageError as error:
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s) found in {folder}; nothing was imported."
+        ) from None
+    if not modules and not paths:
+        click.echo(f"No course packages in {folder}.")
+        return
+    outcomes = []
+    try:
+        with click.progressbar(
+            importer.write_all(modules, paths),
+            length=len(modules) + len(paths),
+            label="Importing courses",
+            item_show_func=lambda item: item[0] if item else None,
+        ) as bar:
+            outcomes = list(bar)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    counts = {kind: sum(1 for _, o in outcomes if o == kind) for kind in ("created", "updated")}
+    click.echo(
+        f"{len(modules)} module(s) and {len(paths)} path(s) read: {counts['created']} created, "
+        f"{counts['updated']} updated, the rest unchanged."
+    )
+
+
+@uprest_cli.command("export-course")
+@click.argument("slug")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the package into (as OUT/SLUG/).",
+)
+def export_course(slug: str, out: Path):
+    """Write module SLUG (its latest published version) as a course package."""
+    try:
+        folder = importer.export_module(slug, out)
+    except importer.PackageError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {folder}")
+
+
+@uprest_cli.command("export-path")
+@click.argument("slug")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True
+)
+def export_path(slug: str, out: Path):
+    """Write path SLUG as OUT/paths/SLUG.yaml plus its text files."""
+    try:
+        file = importer.export_path(slug, out)
+    except importer.PackageError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {file}")

@@ -15,6 +15,13 @@ def _data_dir(name: str) -> Path:
 
 TRANSLATIONS_DIR = _data_dir("translations")
 MIGRATIONS_DIR = _data_dir("migrations")
+# The shipped curriculum: courses/ in a checkout, uprest/curriculum/ in a wheel (uprest/courses
+# is the Python package).
+CURRICULUM_DIR = (
+    PACKAGE_DIR / "curriculum"
+    if (PACKAGE_DIR / "curriculum").is_dir()
+    else PACKAGE_DIR.parent / "courses"
+)
 
 
 def normalise_database_url(url: str) -> str:

@@ -28,6 +28,11 @@ def locale_names() -> list[tuple[str, str]]:
     return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in LOCALES]
 
 
+def language_name(code: str) -> str:
+    """A language's name in the current locale (for "shown in English" notes)."""
+    return Locale.parse(code).get_display_name(str(get_locale() or "en"))
+
+
 def is_supported(code: str | None) -> bool:
     return bool(code) and code in LOCALES
 

@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from uprest.accounts.models import Business, Invitation, Municipality, Role, User
+from uprest.courses.models import CoursePath, Module
 from uprest.extensions import db, login_manager
 
 
@@ -72,3 +73,18 @@ def own_business_or_403(user: User) -> Business:
     if user.business is None:
         abort(403)
     return get_business_or_404(user.business_id, user)
+
+
+def get_module_or_404(slug: str) -> Module:
+    """A module by slug; who may see it is decided by the blueprint (authoring or learning)."""
+    module = db.session.scalar(db.select(Module).where(Module.slug == slug))
+    return module or abort(404)
+
+
+def get_path_or_404(slug: str) -> CoursePath:
+    path = db.session.scalar(db.select(CoursePath).where(CoursePath.slug == slug))
+    return path or abort(404)
+
+
+def can_author(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.TRAINER, Role.ADMIN)

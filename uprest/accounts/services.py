@@ -205,6 +205,7 @@ def export_user_data(user: User) -> dict:
             if user.business
             else None
         ),
+        "learning": _learning_data(user),
         "invitations_sent": [
             {
                 "email": inv.email,
@@ -217,6 +218,12 @@ def export_user_data(user: User) -> dict:
     for _receiver, (section, value) in personal_data_export.send(user):
         data[section] = value
     return data
+
+
+def _learning_data(user: User) -> dict:
+    from uprest.learning.services import export_learning_data  # learning builds on accounts
+
+    return export_learning_data(user)
 
 
 def delete_account(user: User) -> None:

@@ -1,11 +1,15 @@
 """Security headers for every UPREST response, also when mounted inside a host app."""
 
+from uprest.courses.markdown import FRAME_SOURCES
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        # Lessons may show images from the web and videos from the privacy-enhanced players.
+        "img-src 'self' data: https:",
+        "frame-src " + " ".join(FRAME_SOURCES),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

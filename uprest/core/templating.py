@@ -4,7 +4,7 @@ from flask import render_template
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_login import current_user
 
-from uprest.i18n import _, country_name, get_locale, locale_names, ngettext
+from uprest.i18n import _, country_name, get_locale, language_name, locale_names, ngettext
 
 
 def _navigation() -> list[tuple[str, object]]:
@@ -12,10 +12,20 @@ def _navigation() -> list[tuple[str, object]]:
     from uprest.accounts.models import Role
 
     if not current_user.is_authenticated:
-        return [("uprest.accounts.login", _("Log in")), ("uprest.accounts.register", _("Register"))]
-    items = [("uprest.core.home", _("Home"))]
+        return [
+            ("uprest.learning.catalogue", _("Catalogue")),
+            ("uprest.accounts.login", _("Log in")),
+            ("uprest.accounts.register", _("Register")),
+        ]
+    items = [
+        ("uprest.core.home", _("Home")),
+        ("uprest.learning.catalogue", _("Catalogue")),
+        ("uprest.learning.dashboard", _("My learning")),
+    ]
     if current_user.role is Role.MANAGER:
         items.append(("uprest.business.staff", _("Staff")))
+    if current_user.role in (Role.TRAINER, Role.ADMIN):
+        items.append(("uprest.authoring.index", _("Authoring")))
     if current_user.role is Role.ADMIN:
         items += [
             ("uprest.admin.users", _("Users")),
@@ -42,6 +52,7 @@ def render(template: str, **context) -> str:
         format_number=format_decimal,
         format_percent=format_percent,
         country_name=country_name,
+        language_name=language_name,
         current_locale=locale,
         language_choices=locale_names(),
         navigation=_navigation(),

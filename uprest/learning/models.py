@@ -1,0 +1,93 @@
+"""Tables for what learners do: enrolments in modules and paths, and the learning events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from uprest.accounts.models import User
+from uprest.core.time import utcnow
+from uprest.courses.models import CoursePath, Module, ModuleVersion
+from uprest.extensions import db
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Enrolment(db.Model):
+    """A learner in a module, pinned to the version they started; the uuid is the registration."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_modules.id", ondelete="RESTRICT"), index=True
+    )
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_module_versions.id", ondelete="RESTRICT"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Projections of the events, kept in the same transaction as the event that sets them.
+    completed_at: Mapped[datetime | None]
+    certificate_code: Mapped[str | None] = mapped_column(sa.String(43), unique=True)
+
+    user: Mapped[User] = relationship()
+    module: Mapped[Module] = relationship()
+    version: Mapped[ModuleVersion] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "module_id"),)
+
+    def __repr__(self) -> str:
+        return f"<Enrolment {self.uuid}>"
+
+
+class PathEnrolment(db.Model):
+    """A learner following a path."""
+
+    __tablename__ = "path_enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_paths.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    path: Mapped[CoursePath] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "path_id"),)
+
+
+class LearningEvent(db.Model):
+    """One thing a learner did; progress is computed from these (later: xAPI statements)."""
+
+    __tablename__ = "learning_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Indexed together with the verb (below), which serves lookups by enrolment too.
+    enrolment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("enrolments.id", ondelete="CASCADE")
+    )
+    path_enrolment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("path_enrolments.id", ondelete="CASCADE"), index=True
+    )
+    # xAPI verb names: registered, experienced, answered, passed, failed, completed.
+    verb: Mapped[str] = mapped_column(sa.String(24))
+    object_id: Mapped[str | None] = mapped_column(sa.String(64))
+    attempt: Mapped[int | None]
+    response: Mapped[object | None] = mapped_column(sa.JSON)
+    is_correct: Mapped[bool | None]
+    score: Mapped[int | None]
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.Index("ix_learning_events_enrolment_verb", "enrolment_id", "verb"),)

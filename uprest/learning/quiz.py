@@ -1,0 +1,96 @@
+"""Quiz answers: read a submitted form, mark each answer, choose the feedback (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+from uprest.courses.document import CHOICE_TYPES
+from uprest.courses.localise import Localised
+
+
+def field_name(question_id: str, pair: str | None = None) -> str:
+    return f"q-{question_id}" + (f"-{pair}" if pair else "")
+
+
+def read_response(question: dict, form: Mapping, locale: str):
+    """The learner's answer in a form fit to store as JSON; None when left empty."""
+    qid, kind = question["id"], question["type"]
+    name = field_name(qid)
+    if kind == "multiple_choice":
+        values = form.getlist(name) if hasattr(form, "getlist") else form.get(name) or []
+        option_ids = [o["id"] for o in question["options"]]
+        return [v for v in option_ids if v in values] or None
+    if kind == "matching":
+        chosen = {pid: form.get(field_name(qid, pid), "") for pid in question["pairs"]}
+        return chosen if any(chosen.values()) else None
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    if kind == "true_false":
+        return {"true": True, "false": False}.get(raw)
+    if kind == "numeric":
+        return parse_number(raw, locale)
+    return raw[:500]
+
+
+def parse_number(raw: str, locale: str) -> float | None:
+    """A number as the learner writes it in their language (``12,5`` in Swedish), or None."""
+    compact = raw.replace("\xa0", "").replace(" ", "")
+    for attempt in (locale, "en"):
+        try:
+            return float(parse_decimal(compact, locale=attempt, strict=False))
+        except (NumberFormatError, ValueError):
+            continue
+    return None
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def is_correct(question: dict, response, accepted: list[str]) -> bool:
+    kind = question["type"]
+    if response is None:
+        return False
+    if kind in CHOICE_TYPES:
+        right = {o["id"] for o in question["options"] if o.get("correct") is True}
+        chosen = {response} if kind == "single_choice" else set(response)
+        return chosen == right
+    if kind == "true_false":
+        return response is question["answer"]
+    if kind == "numeric":
+        return abs(response - question["answer"]) <= question.get("tolerance", 0)
+    if kind == "short_text":
+        return normalise(response) in {normalise(a) for a in accepted}
+    if kind == "matching":
+        return all(response.get(pid) == pid for pid in question["pairs"])
+    return False
+
+
+def mark(question: dict, response, content: Localised) -> bool:
+    return is_correct(question, response, content.accepted_answers(question["id"]))
+
+
+def feedback(question: dict, response, correct: bool, content: Localised) -> list:
+    """Feedback for each chosen option of a choice question, else for right or wrong."""
+    qid = question["id"]
+    if question["type"] in CHOICE_TYPES and response:
+        chosen = [response] if isinstance(response, str) else response
+        return [content.t("quiz", qid, "feedback", option) for option in chosen]
+    return [content.t("quiz", qid, "feedback", "correct" if correct else "incorrect")]
+
+
+def score(results: list[bool]) -> int:
+    """Percent of questions answered correctly (rounded down, so a pass is never rounded up)."""
+    return sum(results) * 100 // len(results) if results else 0
+
+
+def matching_choices(question: dict, content: Localised) -> list[tuple[str, str]]:
+    """The right-hand sides offered for every left-hand side, in alphabetical order."""
+    pairs = [
+        (pid, content.t("quiz", question["id"], "pairs", pid, "right")) for pid in question["pairs"]
+    ]
+    return sorted(pairs, key=lambda pair: normalise(pair[1]))

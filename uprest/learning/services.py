@@ -1,0 +1,256 @@
+"""Rules for learners: catalogue, enrolment, gating, lessons, quizzes and completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from uprest.accounts.models import User
+from uprest.core.errors import ServiceError
+from uprest.courses import pathdoc, paths
+from uprest.courses import services as course_services
+from uprest.courses.localise import Localised
+from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
+from uprest.extensions import db
+from uprest.i18n import _l
+from uprest.learning import events, progress, quiz
+from uprest.learning.models import Enrolment, PathEnrolment
+
+DURATIONS = {"short": (0, 30), "medium": (31, 60), "long": (61, 100000)}
+
+
+def catalogue(
+    *, competence: str | None = None, language: str | None = None, duration: str | None = None
+) -> list[ModuleVersion]:
+    """Published modules matching the filters, in one query (plus eager loads)."""
+    query = (
+        sa.select(ModuleVersion)
+        .join(Module)
+        .where(ModuleVersion.is_latest.is_(True))
+        .options(
+            sa.orm.contains_eager(ModuleVersion.module),
+            selectinload(ModuleVersion.competences),
+            selectinload(ModuleVersion.locales),
+        )
+        .order_by(Module.slug)
+    )
+    if competence:
+        query = query.where(ModuleVersion.competences.any(ModuleCompetence.code == competence))
+    if language:
+        query = query.where(
+            ModuleVersion.locales.any(
+                sa.and_(ModuleLocale.locale == language, ModuleLocale.percent == 100)
+            )
+        )
+    if duration in DURATIONS:
+        low, high = DURATIONS[duration]
+        query = query.where(ModuleVersion.estimated_minutes.between(low, high))
+    return list(db.session.scalars(query))
+
+
+def competence_codes() -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(ModuleCompetence.code)
+            .join(ModuleVersion)
+            .where(ModuleVersion.is_latest.is_(True))
+            .distinct()
+            .order_by(ModuleCompetence.code)
+        )
+    )
+
+
+def user_enrolments(user: User) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .where(Enrolment.user_id == user.id)
+            .options(selectinload(Enrolment.version), selectinload(Enrolment.module))
+            .order_by(Enrolment.started_at.desc(), Enrolment.id.desc())
+        )
+    )
+
+
+def get_enrolment(user: User, module: Module) -> Enrolment | None:
+    return db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.module_id == module.id)
+    )
+
+
+def followed_paths(user: User) -> list[PathEnrolment]:
+    return list(
+        db.session.scalars(
+            sa.select(PathEnrolment)
+            .where(PathEnrolment.user_id == user.id)
+            .options(selectinload(PathEnrolment.path))
+            .order_by(PathEnrolment.started_at, PathEnrolment.id)
+        )
+    )
+
+
+def locked_by(user: User, module: Module) -> list[str]:
+    """Prerequisites, in any path the user follows, not yet completed for ``module``."""
+    completed = progress.completed_slugs(user.id)
+    missing: list[str] = []
+    for followed in followed_paths(user):
+        entries = pathdoc.entries(followed.path.document)
+        for slug in paths.unmet(entries, completed).get(module.slug, []):
+            if slug not in missing:
+                missing.append(slug)
+    return missing
+
+
+def enrol(user: User, module: Module) -> Enrolment:
+    """Start the module on its latest version; already started means the same enrolment."""
+    existing = get_enrolment(user, module)
+    if existing is not None:
+        return existing
+    version = course_services.latest_version(module)
+    if version is None:
+        raise ServiceError(_l("This module has not been published yet."))
+    if locked_by(user, module):
+        raise ServiceError(_l("Complete the modules this one builds on first."))
+    enrolment = Enrolment(user_id=user.id, module=module, version=version)
+    db.session.add(enrolment)
+    db.session.flush()
+    events.record_enrolled(enrolment)
+    return enrolment
+
+
+def follow_path(user: User, path: CoursePath) -> PathEnrolment:
+    existing = db.session.scalar(
+        sa.select(PathEnrolment).where(
+            PathEnrolment.user_id == user.id, PathEnrolment.path_id == path.id
+        )
+    )
+    if existing is not None:
+        return existing
+    followed = PathEnrolment(user_id=user.id, path=path)
+    db.session.add(followed)
+    db.session.flush()
+    events.record_path_enrolled(followed)
+    _check_path_completion(user, progress.completed_slugs(user.id))
+    return followed
+
+
+def view_lesson(enrolment: Enrolment, lesson: str) -> None:
+    events.record_lesson_viewed(enrolment, lesson)
+    check_completion(enrolment)
+
+
+@dataclass
+class MarkedAnswer:
+    question: dict
+    response: object
+    correct: bool
+    feedback: list
+
+
+def submit_quiz(enrolment: Enrolment, form, locale: str) -> int:
+    """Mark every question, record the answers and the result; returns the attempt number."""
+    content = Localised(enrolment.version.content, locale)
+    questions = content.questions
+    if not questions:
+        raise ServiceError(_l("This module has no quiz."))
+    responses = [(q, quiz.read_response(q, form, locale)) for q in questions]
+    if all(response is None for _, response in responses):
+        raise ServiceError(_l("Answer at least one question before you send the quiz."))
+    attempt = progress.latest_attempt(enrolment) + 1
+    results = []
+    for question, response in responses:
+        correct = quiz.mark(question, response, content)
+        events.record_answer(enrolment, question["id"], response, correct, attempt)
+        results.append(correct)
+    score = quiz.score(results)
+    events.record_quiz_result(enrolment, score, score >= content.pass_mark, attempt)
+    check_completion(enrolment)
+    return attempt
+
+
+def quiz_result(enrolment: Enrolment, attempt: int, locale: str) -> dict | None:
+    """The answers of an attempt with their feedback, its score and whether it passed."""
+    recorded = progress.attempt_events(enrolment, attempt)
+    result = next((e for e in recorded if e.verb in ("passed", "failed")), None)
+    if result is None:
+        return None
+    content = Localised(enrolment.version.content, locale)
+    answers = {e.object_id: e for e in recorded if e.verb == "answered"}
+    marked = []
+    for question in content.questions:
+        event = answers.get(question["id"])
+        response = event.response if event else None
+        correct = bool(event and event.is_correct)
+        marked.append(
+            MarkedAnswer(
+                question, response, correct, quiz.feedback(question, response, correct, content)
+            )
+        )
+    return {"score": result.score, "passed": result.verb == "passed", "answers": marked}
+
+
+def check_completion(enrolment: Enrolment) -> None:
+    """Complete the module once its rules are met, and any followed path it finishes."""
+    if enrolment.completed_at is not None:
+        return
+    if progress.for_enrolment(enrolment).is_complete:
+        events.record_module_completed(enrolment)
+        _check_path_completion(enrolment.user, progress.completed_slugs(enrolment.user_id))
+
+
+def _check_path_completion(user: User, completed: set[str]) -> None:
+    for followed in followed_paths(user):
+        if followed.completed_at is None:
+            entries = pathdoc.entries(followed.path.document)
+            if paths.is_complete(entries, completed):
+                events.record_path_completed(followed)
+
+
+def certificate(code: str) -> Enrolment | None:
+    if not code:
+        return None
+    return db.session.scalar(
+        sa.select(Enrolment)
+        .where(Enrolment.certificate_code == code)
+        .options(selectinload(Enrolment.user), selectinload(Enrolment.version))
+    )
+
+
+def export_learning_data(user: User) -> dict:
+    """The user's enrolments, paths and learning events, for their data download."""
+    from uprest.learning.models import LearningEvent
+
+    enrolments = user_enrolments(user)
+    slugs = {e.id: e.module.slug for e in enrolments}
+    recorded = db.session.scalars(
+        sa.select(LearningEvent).where(LearningEvent.user_id == user.id).order_by(LearningEvent.id)
+    )
+    return {
+        "enrolments": [
+            {
+                "module": e.module.slug,
+                "version": e.version.number,
+                "registration": e.uuid,
+                "started_at": e.started_at.isoformat() + "Z",
+                "completed_at": e.completed_at.isoformat() + "Z" if e.completed_at else None,
+            }
+            for e in enrolments
+        ],
+        "paths": [
+            {"path": p.path.slug, "started_at": p.started_at.isoformat() + "Z"}
+            for p in followed_paths(user)
+        ],
+        "events": [
+            {
+                "verb": event.verb,
+                "module": slugs.get(event.enrolment_id),
+                "object": event.object_id,
+                "response": event.response,
+                "correct": event.is_correct,
+                "score": event.score,
+                "at": event.created_at.isoformat() + "Z",
+            }
+            for event in recorded
+        ],
+    }

@@ -1,0 +1,241 @@
+"""The learner's pages: catalogue, module and path pages, lesson player, quiz, certificates."""
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from uprest.accounts.forms import ConfirmForm
+from uprest.accounts.permissions import get_module_or_404, get_path_or_404
+from uprest.core.errors import ServiceError
+from uprest.core.templating import render
+from uprest.courses import services as course_services
+from uprest.courses.localise import Localised, outline_text
+from uprest.courses.markdown import render_markdown
+from uprest.extensions import db
+from uprest.i18n import LOCALES, _, get_locale
+from uprest.learning import overview, progress, quiz, services
+
+bp = Blueprint("learning", __name__, url_prefix="/learn")
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _published(slug: str):
+    module = get_module_or_404(slug)
+    version = course_services.latest_version(module) or abort(404)
+    return module, version
+
+
+def _enrolment_or_redirect(slug: str):
+    """The learner's enrolment in the module, or a redirect to the module page to start it."""
+    module = get_module_or_404(slug)
+    enrolment = services.get_enrolment(current_user, module)
+    if enrolment is None:
+        return module, None, redirect(url_for(".module", slug=slug))
+    return module, enrolment, None
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    return render("uprest/learning/dashboard.html", **overview.dashboard(current_user, _locale()))
+
+
+@bp.get("/catalogue")
+def catalogue():
+    filters = {
+        "competence": request.args.get("competence") or None,
+        "language": request.args.get("language")
+        if request.args.get("language") in LOCALES
+        else None,
+        "duration": request.args.get("duration")
+        if request.args.get("duration") in services.DURATIONS
+        else None,
+    }
+    versions = services.catalogue(**filters)
+    locale = _locale()
+    return render(
+        "uprest/learning/catalogue.html",
+        modules=[(v, outline_text(v.outline, locale, v.default_language)) for v in versions],
+        paths=overview.list_paths(locale),
+        competences=services.competence_codes(),
+        filters=filters,
+    )
+
+
+@bp.get("/modules/<slug>")
+def module(slug: str):
+    found, version = _published(slug)
+    enrolment, state, locked = None, None, []
+    if current_user.is_authenticated:
+        enrolment = services.get_enrolment(current_user, found)
+        if enrolment is not None:
+            version = enrolment.version
+            state = progress.for_enrolment(enrolment)
+        else:
+            locked = services.locked_by(current_user, found)
+    content = Localised(version.content, _locale())
+    return render(
+        "uprest/learning/module.html",
+        module=found,
+        version=version,
+        content=content,
+        enrolment=enrolment,
+        progress=state,
+        locked=[
+            (s, overview.version_title(v, _locale()))
+            for s, v in course_services.latest_versions(locked).items()
+        ],
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/modules/<slug>/enrol")
+@login_required
+def enrol(slug: str):
+    found = get_module_or_404(slug)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.enrol(current_user, found)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".module", slug=slug))
+        db.session.commit()
+    return redirect(url_for(".resume", slug=slug))
+
+
+@bp.get("/modules/<slug>/continue")
+@login_required
+def resume(slug: str):
+    _module, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    lesson = progress.for_enrolment(enrolment).resume_lesson
+    return redirect(url_for(".lesson", slug=slug, lesson=lesson))
+
+
+@bp.get("/modules/<slug>/lessons/<lesson>")
+@login_required
+def lesson(slug: str, lesson: str):
+    found, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    content = Localised(enrolment.version.content, _locale())
+    slugs = [item["slug"] for item in content.lessons]
+    if lesson not in slugs:
+        abort(404)
+    services.view_lesson(enrolment, lesson)
+    db.session.commit()
+    index = slugs.index(lesson)
+    body = content.body(lesson)
+    return render(
+        "uprest/learning/lesson.html",
+        module=found,
+        enrolment=enrolment,
+        content=content,
+        lesson=content.lessons[index],
+        body=body,
+        body_html=render_markdown(body, _("Video")),
+        untranslated=body.is_fallback or content.t("lessons", lesson).is_fallback,
+        previous=slugs[index - 1] if index else None,
+        following=slugs[index + 1] if index + 1 < len(slugs) else None,
+        progress=progress.for_enrolment(enrolment),
+    )
+
+
+@bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
+@login_required
+def take_quiz(slug: str):
+    found, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    content = Localised(enrolment.version.content, _locale())
+    if not content.questions:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            attempt = services.submit_quiz(enrolment, request.form, _locale())
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for(".quiz_result", slug=slug, attempt=attempt))
+    return render(
+        "uprest/learning/quiz.html",
+        module=found,
+        content=content,
+        form=form,
+        matching=quiz.matching_choices,
+        field_name=quiz.field_name,
+    )
+
+
+@bp.get("/modules/<slug>/quiz/<int:attempt>")
+@login_required
+def quiz_result(slug: str, attempt: int):
+    found, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    result = services.quiz_result(enrolment, attempt, _locale()) or abort(404)
+    content = Localised(enrolment.version.content, _locale())
+    return render(
+        "uprest/learning/quiz_result.html",
+        module=found,
+        enrolment=enrolment,
+        content=content,
+        result=result,
+        matching=quiz.matching_choices,
+    )
+
+
+@bp.get("/modules/<slug>/certificate")
+@login_required
+def certificate(slug: str):
+    _module, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    if enrolment.certificate_code is None:
+        abort(404)
+    return _certificate_page(enrolment, own=True)
+
+
+@bp.get("/certificates/<code>")
+def verify_certificate(code: str):
+    enrolment = services.certificate(code) or abort(404)
+    return _certificate_page(enrolment, own=False)
+
+
+def _certificate_page(enrolment, own: bool):
+    return render(
+        "uprest/learning/certificate.html",
+        enrolment=enrolment,
+        title=overview.version_title(enrolment.version, _locale()),
+        own=own,
+    )
+
+
+@bp.get("/paths/<slug>")
+def path(slug: str):
+    found = get_path_or_404(slug)
+    user = current_user if current_user.is_authenticated else None
+    return render(
+        "uprest/learning/path.html",
+        form=ConfirmForm(),
+        **overview.path_overview(user, found, _locale()),
+    )
+
+
+@bp.post("/paths/<slug>/follow")
+@login_required
+def follow_path(slug: str):
+    found = get_path_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        services.follow_path(current_user, found)
+        db.session.commit()
+        flash(_("You are following this path. Your next step is shown below."), "success")
+    return redirect(url_for(".path", slug=slug))
