@@ -204,3 +204,59 @@ def test_seed_demo_lets_the_demo_learner_follow_a_path(runner, courses):
 
     learner = get_user_by_email("learner@demo.uprest.eu")
     assert [p.path.slug for p in services.followed_paths(learner)] == ["digital-basics"]
+
+
+def _event_rows(user):
+    return [
+        (
+            e.verb,
+            e.enrolment_id,
+            e.path_enrolment_id,
+            e.object_id,
+            e.attempt,
+            e.response,
+            e.is_correct,
+            e.score,
+            e.locale,
+            e.statement_pk,
+        )
+        for e in db.session.scalars(
+            sa.select(LearningEvent)
+            .where(LearningEvent.user_id == user.id)
+            .order_by(LearningEvent.statement_pk)
+        )
+    ]
+
+
+def test_learner_events_are_statements_and_progress_rebuilds_from_them(
+    client, courses, login_as, runner
+):
+    import json
+
+    from uprest.xapi.models import Statement
+
+    user = login_as(Role.LEARNER, locale="sv")
+    client.post("/learn/modules/online-presence/enrol")
+    client.get("/learn/modules/online-presence/lessons/why-be-found")
+    client.post("/learn/modules/online-presence/quiz", data={"q-q1": "b", "q-q3": "false"})
+    client.post("/learn/modules/online-presence/quiz", data=ALL_RIGHT)
+    enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id))
+    statements = [
+        json.loads(doc)
+        for doc in db.session.scalars(
+            sa.select(Statement.document).where(Statement.user_id == user.id).order_by(Statement.id)
+        )
+    ]
+    assert len(statements) == len(_event_rows(user))
+    assert {s["context"]["registration"] for s in statements} == {enrolment.uuid}
+    assert all(s["context"]["language"] == "sv-SE" for s in statements)
+    passed = next(s for s in statements if s["verb"]["id"].endswith("/passed"))
+    assert passed["object"]["id"].endswith("/modules/online-presence/quiz")
+    assert passed["result"]["score"]["raw"] == 100 and passed["result"]["success"] is True
+    before = _event_rows(user)
+    percent_before = progress.for_enrolment(enrolment).percent
+    result = runner.invoke(args=["uprest", "xapi-rebuild-progress"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert _event_rows(user) == before
+    assert progress.for_enrolment(enrolment).percent == percent_before

@@ -1,87 +1,138 @@
-"""Every learner event goes through here.
+"""Every learner event goes through here, and each becomes an xAPI statement.
 
-For now each writes a ``LearningEvent`` row (and keeps the enrolment's projections current) in the
-caller's transaction. When the xAPI learning record lands, these functions call its ``emit()``
-instead, with the verb named in each and ``context.registration`` = the enrolment's uuid; nothing
-else in the learner side needs to change.
+The statement is the record; ``learning.projection`` turns the app's own statements back into
+``LearningEvent`` rows in the same transaction, and progress is computed from those rows. Activity
+IRIs: ``modules/<slug>``, ``modules/<slug>/lessons/<lesson>``, ``modules/<slug>/quiz``,
+``modules/<slug>/quiz/<question>`` and ``paths/<slug>``; the registration is the enrolment's uuid.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 
+import sqlalchemy as sa
+
+from uprest.accounts.models import User
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.i18n import get_locale
 from uprest.learning.models import Enrolment, LearningEvent, PathEnrolment
+from uprest.xapi.emitter import emit
+
+ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
+MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
+LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
+ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
+QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+PATH_TYPE = "http://adlnet.gov/expapi/activities/course"
 
 
-def _record(*, user_id: int, verb: str, enrolment=None, path_enrolment=None, **fields):
-    event = LearningEvent(
-        user_id=user_id,
-        enrolment_id=enrolment.id if enrolment is not None else None,
-        path_enrolment_id=path_enrolment.id if path_enrolment is not None else None,
+def _record(
+    user_id: int,
+    verb: str,
+    registration: str,
+    activity: str,
+    activity_type: str,
+    parent: str | None = None,
+    result: dict | None = None,
+    attempt: int | None = None,
+) -> LearningEvent:
+    row = emit(
+        user=db.session.get(User, user_id),
         verb=verb,
-        locale=str(get_locale() or "en"),
-        **fields,
+        activity=activity,
+        activity_type=activity_type,
+        registration=registration,
+        parent=parent,
+        result=result,
+        extensions={ATTEMPT: attempt} if attempt is not None else None,
     )
-    db.session.add(event)
-    db.session.flush()
-    return event
+    return db.session.scalar(sa.select(LearningEvent).where(LearningEvent.statement_pk == row.id))
+
+
+def _module(enrolment: Enrolment) -> str:
+    return f"modules/{enrolment.module.slug}"
 
 
 def record_enrolled(enrolment: Enrolment) -> LearningEvent:
-    """xAPI: registered (the module)."""
-    return _record(user_id=enrolment.user_id, verb="registered", enrolment=enrolment)
+    return _record(enrolment.user_id, "registered", enrolment.uuid, _module(enrolment), MODULE_TYPE)
 
 
 def record_path_enrolled(path_enrolment: PathEnrolment) -> LearningEvent:
-    """xAPI: registered (the path)."""
-    return _record(user_id=path_enrolment.user_id, verb="registered", path_enrolment=path_enrolment)
+    return _record(
+        path_enrolment.user_id,
+        "registered",
+        path_enrolment.uuid,
+        f"paths/{path_enrolment.path.slug}",
+        PATH_TYPE,
+    )
 
 
 def record_lesson_viewed(enrolment: Enrolment, lesson: str) -> LearningEvent:
-    """xAPI: experienced (the lesson)."""
     return _record(
-        user_id=enrolment.user_id, verb="experienced", enrolment=enrolment, object_id=lesson
+        enrolment.user_id,
+        "experienced",
+        enrolment.uuid,
+        f"{_module(enrolment)}/lessons/{lesson}",
+        LESSON_TYPE,
+        parent=_module(enrolment),
     )
 
 
 def record_answer(
     enrolment: Enrolment, question: str, response, correct: bool, attempt: int
 ) -> LearningEvent:
-    """xAPI: answered (the question), with the response and whether it was right."""
+    """The response travels as JSON text in result.response, so any answer shape round-trips."""
     return _record(
-        user_id=enrolment.user_id,
-        verb="answered",
-        enrolment=enrolment,
-        object_id=question,
-        response=response,
-        is_correct=correct,
+        enrolment.user_id,
+        "answered",
+        enrolment.uuid,
+        f"{_module(enrolment)}/quiz/{question}",
+        QUESTION_TYPE,
+        parent=f"{_module(enrolment)}/quiz",
+        result={"response": json.dumps(response, ensure_ascii=False), "success": bool(correct)},
         attempt=attempt,
     )
 
 
 def record_quiz_result(enrolment: Enrolment, score: int, passed: bool, attempt: int):
-    """xAPI: passed or failed (the quiz), with the score in percent."""
     return _record(
-        user_id=enrolment.user_id,
-        verb="passed" if passed else "failed",
-        enrolment=enrolment,
-        object_id="quiz",
-        score=score,
+        enrolment.user_id,
+        "passed" if passed else "failed",
+        enrolment.uuid,
+        f"{_module(enrolment)}/quiz",
+        ASSESSMENT_TYPE,
+        parent=_module(enrolment),
+        result={
+            "score": {"raw": score, "min": 0, "max": 100, "scaled": score / 100},
+            "success": passed,
+            "completion": True,
+        },
         attempt=attempt,
     )
 
 
 def record_module_completed(enrolment: Enrolment) -> LearningEvent:
-    """xAPI: completed (the module); the certificate's verification code is issued with it."""
+    """The certificate's verification code is issued with the completion."""
     enrolment.completed_at = utcnow()
     enrolment.certificate_code = secrets.token_urlsafe(24)
-    return _record(user_id=enrolment.user_id, verb="completed", enrolment=enrolment)
+    return _record(
+        enrolment.user_id,
+        "completed",
+        enrolment.uuid,
+        _module(enrolment),
+        MODULE_TYPE,
+        result={"completion": True},
+    )
 
 
 def record_path_completed(path_enrolment: PathEnrolment) -> LearningEvent:
-    """xAPI: completed (the path)."""
     path_enrolment.completed_at = utcnow()
-    return _record(user_id=path_enrolment.user_id, verb="completed", path_enrolment=path_enrolment)
+    return _record(
+        path_enrolment.user_id,
+        "completed",
+        path_enrolment.uuid,
+        f"paths/{path_enrolment.path.slug}",
+        PATH_TYPE,
+        result={"completion": True},
+    )

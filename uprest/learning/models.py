@@ -67,7 +67,7 @@ class PathEnrolment(db.Model):
 
 
 class LearningEvent(db.Model):
-    """One thing a learner did; progress is computed from these (later: xAPI statements)."""
+    """One thing a learner did, projected from its xAPI statement (the statement is the truth)."""
 
     __tablename__ = "learning_events"
 
@@ -89,5 +89,10 @@ class LearningEvent(db.Model):
     score: Mapped[int | None]
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    statement_pk: Mapped[int | None] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        sa.ForeignKey("xapi_statements.id", ondelete="CASCADE"),
+        unique=True,
+    )
 
     __table_args__ = (sa.Index("ix_learning_events_enrolment_verb", "enrolment_id", "verb"),)

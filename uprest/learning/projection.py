@@ -1,13 +1,18 @@
-"""Progress per enrolment (xAPI registration) and activity, folded from stored statements.
+"""Learner progress projected from stored statements, in the transaction that stores them.
 
-The learning record is the source of truth: this table is a projection of it, updated in the
-transaction that stores each statement and rebuildable from scratch (``flask uprest
-xapi-rebuild-progress``). It reads statements from the app and from external content alike.
+The learning record is the source of truth. Two projections are kept from it and both can be
+rebuilt from scratch (``flask uprest xapi-rebuild-progress``):
+
+- ``ActivityProgress``: per registration and activity, for any content, the app's or external
+  (cmi5, H5P) — completion, success, best score, progress;
+- ``LearningEvent`` rows for statements about UPREST's own modules, lessons, quizzes and paths,
+  from which ``learning.progress`` computes what the learner pages show.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -128,23 +133,119 @@ def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
     return used
 
 
+_OWN_IRI = re.compile(
+    r"(?:^|[/:])(?:modules/(?P<module>[^/]+)(?:/lessons/(?P<lesson>[^/]+)|/(?P<quiz>quiz)"
+    r"(?:/(?P<question>[^/]+))?)?|paths/(?P<path>[^/]+))$"
+)
+ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
+
+
+def project_events(items: list[tuple[dict, datetime, int]]) -> None:
+    """``LearningEvent`` rows for statements about UPREST's own activities in an enrolment."""
+    from uprest.learning.models import Enrolment, LearningEvent, PathEnrolment
+
+    wanted = []
+    for data, stored, pk in items:
+        registration = data.get("context", {}).get("registration")
+        match = _OWN_IRI.search(data["object"].get("id", "")) if registration else None
+        if match and data["verb"]["id"].startswith(ADL):
+            wanted.append((data, stored, pk, registration.lower(), match))
+    if not wanted:
+        return
+    registrations = {item[3] for item in wanted}
+    modules = {
+        e.uuid: e
+        for e in db.session.scalars(sa.select(Enrolment).where(Enrolment.uuid.in_(registrations)))
+    }
+    followed = {
+        p.uuid: p
+        for p in db.session.scalars(
+            sa.select(PathEnrolment).where(PathEnrolment.uuid.in_(registrations))
+        )
+    }
+    rows = []
+    for data, stored, pk, registration, match in wanted:
+        result = data.get("result", {})
+        verb = data["verb"]["id"].removeprefix(ADL)
+        language = data.get("context", {}).get("language", "")
+        event = {
+            "verb": verb,
+            "created_at": stored,
+            "statement_pk": pk,
+            "locale": language.split("-")[0] or None,
+            "attempt": data.get("context", {}).get("extensions", {}).get(ATTEMPT),
+        }
+        if match["path"] and registration in followed:
+            path_enrolment = followed[registration]
+            rows.append(
+                {**event, "user_id": path_enrolment.user_id, "path_enrolment_id": path_enrolment.id}
+            )
+            continue
+        enrolment = modules.get(registration)
+        if enrolment is None or match["module"] is None:
+            continue
+        object_id = match["lesson"] or match["question"] or match["quiz"]
+        if verb == "answered":
+            event["response"] = json.loads(result["response"]) if "response" in result else None
+            event["is_correct"] = result.get("success")
+        if verb in ("passed", "failed"):
+            event["score"] = result.get("score", {}).get("raw")
+        rows.append(
+            {
+                **event,
+                "user_id": enrolment.user_id,
+                "enrolment_id": enrolment.id,
+                "object_id": object_id,
+            }
+        )
+    if rows:
+        columns = (
+            "user_id",
+            "enrolment_id",
+            "path_enrolment_id",
+            "verb",
+            "object_id",
+            "attempt",
+            "response",
+            "is_correct",
+            "score",
+            "locale",
+            "created_at",
+            "statement_pk",
+        )
+        db.session.execute(
+            sa.insert(LearningEvent), [{c: row.get(c) for c in columns} for row in rows]
+        )
+
+
 @statements_stored.connect
 def on_statements_stored(_app, stored) -> None:
     """Fold the new statements; a voiding statement makes its target's progress recomputed."""
-    apply_all((item.data, item.stored) for item in stored if item.verb_id != VOIDED)
+    live = [item for item in stored if item.verb_id != VOIDED]
+    apply_all((item.data, item.stored) for item in live)
+    project_events([(item.data, item.stored, item.pk) for item in live])
     for item in stored:
         if item.verb_id != VOIDED:
             continue
         target = db.session.scalar(
             sa.select(Statement).where(Statement.statement_id == item.target_statement_id)
         )
+        if target is not None:
+            from uprest.learning.models import LearningEvent
+
+            db.session.execute(
+                sa.delete(LearningEvent).where(LearningEvent.statement_pk == target.id)
+            )
         if target is not None and target.registration and target.activity_id:
             _recompute((target.registration, target.activity_id))
 
 
 def rebuild(batch_size: int = 2000):
-    """Drop the projection and fold every live statement again; yields statements done."""
+    """Drop both projections and fold every live statement again; yields statements done."""
+    from uprest.learning.models import LearningEvent
+
     db.session.execute(sa.delete(ActivityProgress))
+    db.session.execute(sa.delete(LearningEvent))
     last_id = 0
     while True:
         rows = list(
@@ -162,7 +263,9 @@ def rebuild(batch_size: int = 2000):
         if not rows:
             return
         last_id = rows[-1].id
-        apply_all((json.loads(row.document), row.stored) for row in rows)
+        documents = [(json.loads(row.document), row.stored, row.id) for row in rows]
+        apply_all((data, stored) for data, stored, _pk in documents)
+        project_events(documents)
         yield len(rows)
 
 
