@@ -83,6 +83,7 @@ EXPECTED = {
     "uprest.authoring.delete_question": AUTHORS,
     "uprest.authoring.new_path": AUTHORS,
     "uprest.authoring.edit_path": AUTHORS,
+    "uprest.authoring.results": AUTHORS,
 }
 
 ROLES = [None, *Role]

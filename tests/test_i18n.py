@@ -248,6 +248,7 @@ def test_no_english_leftovers_on_any_page(
             "/authoring/modules/online-presence",
             "/authoring/modules/online-presence/lessons/why-be-found",
             "/authoring/modules/online-presence/quiz",
+            "/authoring/modules/online-presence/results",
             *(f"/authoring/modules/online-presence/quiz/q{n}" for n in range(1, 7)),
             "/authoring/modules/online-presence/translate/sv",
             "/authoring/paths/new",

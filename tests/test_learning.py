@@ -260,3 +260,21 @@ def test_learner_events_are_statements_and_progress_rebuilds_from_them(
     db.session.expire_all()
     assert _event_rows(user) == before
     assert progress.for_enrolment(enrolment).percent == percent_before
+
+
+def test_trainer_sees_module_results_from_the_record(
+    client, courses, login_as, login, count_queries
+):
+    learner = login_as(Role.LEARNER)
+    client.post("/learn/modules/online-presence/enrol")
+    client.post("/learn/modules/online-presence/quiz", data={"q-q1": "b", "q-q3": "false"})
+    client.post("/learn/modules/online-presence/quiz", data=ALL_RIGHT)
+    trainer = login_as(Role.TRAINER)
+    with count_queries() as queries:
+        page = client.get("/authoring/modules/online-presence/results")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and learner.display_name not in text
+    assert "<strong>2</strong> quiz attempts, 1 passed" in text
+    assert "<strong>1</strong> enrolled" in text and "q1</a>" in text
+    assert len(queries) < 12
+    assert trainer

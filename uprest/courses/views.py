@@ -271,3 +271,12 @@ def publish(slug: str):
             db.session.commit()
             flash(_("Version %(number)s has been published.", number=version.number), "success")
     return redirect(url_for(".module", slug=slug))
+
+
+@bp.get("/modules/<slug>/results")
+def results(slug: str):
+    """How the module's learners are doing, from the learning record (counts, no names)."""
+    from uprest.learning.results import module_results
+
+    found = get_module_or_404(slug)
+    return render("uprest/courses/results.html", module=found, results=module_results(found))
