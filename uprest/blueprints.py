@@ -6,6 +6,9 @@ from uprest.accounts import admin_views, business_views, profile_views, views  #
 from uprest.core import views as core_views
 from uprest.core.errorpages import register_error_handlers
 from uprest.core.security import set_security_headers
+from uprest.reports import views as report_views
+from uprest.surveys import views as survey_views
+from uprest.surveys import wave_views  # noqa: F401
 
 root = Blueprint(
     "uprest",
@@ -20,3 +23,5 @@ root.register_blueprint(core_views.bp)
 root.register_blueprint(views.bp)
 root.register_blueprint(business_views.bp)
 root.register_blueprint(admin_views.bp)
+root.register_blueprint(survey_views.bp)
+root.register_blueprint(report_views.bp)

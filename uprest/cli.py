@@ -8,6 +8,8 @@ from uprest.accounts.models import Business, Municipality, Role
 from uprest.core.errors import ServiceError
 from uprest.extensions import db
 from uprest.i18n import LOCALES
+from uprest.surveys import demo as survey_demo
+from uprest.surveys.framework import FrameworkError, sync_framework
 
 uprest_cli = AppGroup("uprest", help="UPREST Learning administration commands.")
 
@@ -19,10 +21,28 @@ def seed_demo():
     with click.progressbar(demo.seed_steps(), length=steps, label="Seeding demo data") as bar:
         for _step in bar:
             pass
+    with click.progressbar(
+        survey_demo.seed_steps(), length=survey_demo.STEPS, label="Seeding demo surveys"
+    ) as bar:
+        for _step in bar:
+            pass
     db.session.commit()
     click.echo("Demo logins (role, e-mail, password):")
     for role, email, password in demo.demo_logins():
-        click.echo(f"  {role:<9} {email:<28} {password}")
+        click.echo(f"  {role:<9} {email:<36} {password}")
+
+
+@uprest_cli.command("load-framework")
+def load_framework():
+    """Store the competence framework file as a new version if it has changed."""
+    try:
+        framework, created = sync_framework()
+    except FrameworkError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    state = "stored as new version" if created else "unchanged, still version"
+    click.echo(f"Competence framework {framework.code}: {state} {framework.version}.")
 
 
 @uprest_cli.command("create-user")

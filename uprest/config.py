@@ -49,6 +49,10 @@ class Config:
     UPREST_LOGIN_LIMIT = os.environ.get("UPREST_LOGIN_LIMIT", "10 per minute;50 per hour")
     UPREST_ARGON2_TIME_COST = int(os.environ.get("UPREST_ARGON2_TIME_COST", "3"))
     UPREST_ARGON2_MEMORY_KIB = int(os.environ.get("UPREST_ARGON2_MEMORY_KIB", "65536"))
+    # Disclosure control of the municipality summaries: the smallest group of businesses with
+    # published figures (never below 3), and the smallest with answer distributions.
+    UPREST_DISCLOSURE_THRESHOLD = int(os.environ.get("UPREST_DISCLOSURE_THRESHOLD", "5"))
+    UPREST_DISTRIBUTION_THRESHOLD = int(os.environ.get("UPREST_DISTRIBUTION_THRESHOLD", "10"))
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")
@@ -87,6 +91,8 @@ def finalise(app, standalone: bool = True) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'uprest.sqlite'}"
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if int(cfg["UPREST_DISCLOSURE_THRESHOLD"]) < 3:
+        raise RuntimeError("UPREST_DISCLOSURE_THRESHOLD may not be below 3; refusing to start.")
     production = not (app.debug or app.testing)
     if not cfg.get("SECRET_KEY"):
         if production:
