@@ -61,8 +61,8 @@ def ratings_form(competences, framework, *, business: bool, strict: bool):
 
     ``strict`` (continuing to the next page) requires every answer; saving for later does not.
     """
-    level_choices = [(level, framework.level_label(level)) for level in LEVELS]
-    importance_choices = [(level, IMPORTANCE_LABELS[level]) for level in LEVELS]
+    level_choices = choices((level, framework.level_label(level)) for level in LEVELS)
+    importance_choices = choices((level, IMPORTANCE_LABELS[level]) for level in LEVELS)
 
     def radio(label, options):
         check = DataRequired(message=_l("Choose one answer.")) if strict else optional()

@@ -129,6 +129,7 @@ class SurveyWave(db.Model):
 
     framework: Mapped[Framework] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
     def is_open_on(self, day: date) -> bool:
         return self.opens_on <= day <= self.closes_on
@@ -178,6 +179,7 @@ class BusinessRating(db.Model):
     importance: Mapped[int | None] = mapped_column(sa.SmallInteger)
 
     response: Mapped[BusinessResponse] = relationship(back_populates="ratings")
+    competence: Mapped[Competence] = relationship()
 
 
 class SelfAssessment(db.Model):

@@ -79,7 +79,8 @@ def answer(wave_id: int, part: str, page: int):
         form = form_class(data=_saved(response, area.competences, business))
     if form.validate_on_submit():
         try:
-            _save(response, form, area, page + 1, part is Part.BUSINESS)
+            resume_at = page if form.later.data else page + 1
+            _save(response, form, area, resume_at, part is Part.BUSINESS)
         except ServiceError as error:
             db.session.rollback()
             attach_error(form, error)
