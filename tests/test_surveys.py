@@ -89,7 +89,12 @@ def test_a_wave_cannot_close_before_it_opens(client, login_as):
     login_as(Role.ADMIN, locale="sv")
     response = client.post(
         "/surveys/waves/new",
-        data={"title": "Backwards", "scope": 0, "opens_on": "2027-03-01", "closes_on": "2027-02-01"},
+        data={
+            "title": "Backwards",
+            "scope": 0,
+            "opens_on": "2027-03-01",
+            "closes_on": "2027-02-01",
+        },
     )
     assert response.status_code == 400
     assert "Omgången kan inte stänga innan den öppnar." in response.get_data(as_text=True)
