@@ -239,7 +239,8 @@ def _changed(response) -> None:
 
 
 def missing_competences(response, wave: SurveyWave) -> list[Competence]:
-    answered = ratings_of(response)
+    """Competences without a complete answer (all of them when nothing is saved yet)."""
+    answered = ratings_of(response) if response is not None else {}
     return [
         c
         for area in areas_of(wave)

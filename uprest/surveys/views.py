@@ -137,10 +137,10 @@ def review(wave_id: int, part: str):
     if wave is None:
         return redirect(url_for("uprest.surveys.home"))
     response = services.find_response(wave, current_user, part)
-    if response is None:
-        return redirect(url_for(".answer", wave_id=wave.id, part=part.value, page=0))
     form = SubmitForm()
     if form.validate_on_submit():
+        if response is None:
+            return redirect(url_for(".answer", wave_id=wave.id, part=part.value, page=0))
         try:
             services.submit(response, wave, _today())
         except ServiceError as error:
