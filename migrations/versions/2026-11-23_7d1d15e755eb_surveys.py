@@ -194,7 +194,20 @@ def upgrade():
             batch_op.f("ix_business_gaps_competence_id"), ["competence_id"], unique=False
         )
         batch_op.create_index(
-            "ix_business_gaps_wave_municipality", ["wave_id", "municipality_id"], unique=False
+            "ix_business_gaps_summary",
+            [
+                "wave_id",
+                "municipality_id",
+                "code",
+                "sector",
+                "size_band",
+                "gap",
+                "required",
+                "importance",
+                "current",
+                "staff",
+            ],
+            unique=False,
         )
 
     op.create_table(
@@ -368,7 +381,7 @@ def downgrade():
 
     op.drop_table("business_responses")
     with op.batch_alter_table("business_gaps", schema=None) as batch_op:
-        batch_op.drop_index("ix_business_gaps_wave_municipality")
+        batch_op.drop_index("ix_business_gaps_summary")
         batch_op.drop_index(batch_op.f("ix_business_gaps_competence_id"))
         batch_op.drop_index(batch_op.f("ix_business_gaps_business_id"))
 

@@ -47,9 +47,12 @@ def _group_by(breakdown: str, *columns) -> list:
 
 
 def gap_stats(
-    wave_id: int, municipality_id: int | None, breakdown: str = "all"
+    wave_id: int, municipality_id: int | None, breakdown: str = "all", *, medians: bool = True
 ) -> dict[tuple[str, str], Stats]:
-    """Stats by (group, competence code); ``municipality_id`` None means the whole consortium."""
+    """Stats by (group, competence code); ``municipality_id`` None means the whole consortium.
+
+    Without ``medians`` the median query is skipped (the consortium comparison shows means).
+    """
     grp = _group_column(breakdown)
     conditions = _filters(wave_id, municipality_id)
     importance = sa.func.avg(sa.cast(BusinessGap.importance, sa.Float))
@@ -69,7 +72,7 @@ def gap_stats(
         .where(*conditions)
         .group_by(*_group_by(breakdown, BusinessGap.code))
     ).all()
-    medians = _medians(grp, conditions, breakdown)
+    medians = _medians(grp, conditions, breakdown) if medians else {}
     result = {}
     for group, code, n, staff, req, cur, imp, gap, prev in means:
         key = (str(getattr(group, "value", group)), code)

@@ -172,13 +172,12 @@ def summary(
     total_cut = disclosure.primary(businesses, threshold)
     total = _cell(Stats(businesses, respondents, 0, 0, None, 0, 0, 0, 0), total_cut)
     cells = _overall(local, threshold)
-    consortium = _overall(queries.gap_stats(wave.id, None), threshold)
+    consortium = _overall(queries.gap_stats(wave.id, None, medians=False), threshold)
     previous_wave = compare or previous_wave_for(wave, municipality)
-    previous = (
-        _overall(queries.gap_stats(previous_wave.id, municipality.id), threshold)
-        if (previous_wave)
-        else {}
-    )
+    previous = {}
+    if previous_wave is not None:
+        stats = queries.gap_stats(previous_wave.id, municipality.id, medians=False)
+        previous = _overall(stats, threshold)
     distributions = {}
     if businesses >= distribution_threshold:
         distributions = queries.required_distribution(wave.id, municipality.id)
