@@ -255,3 +255,77 @@ def courses(app, db):
     outcomes = list(importer.write_all(modules, paths))
     _db.session.commit()
     return outcomes
+
+
+@pytest.fixture
+def open_wave(app, db):
+    """Opens a survey wave (consortium-wide unless ``place`` is given), open today by default."""
+    from datetime import timedelta
+
+    from uprest.core.time import utcnow
+    from uprest.surveys import services as survey_services
+
+    def make(title: str = "Spring wave", place: str | None = None, days=(-1, 30)):
+        today = utcnow().date()
+        municipality = None
+        if place is not None:
+            municipality = _db.session.scalar(
+                sa.select(Municipality).where(Municipality.slug == place)
+            )
+        wave = survey_services.open_wave(
+            title=title,
+            opens_on=today + timedelta(days=days[0]),
+            closes_on=today + timedelta(days=days[1]),
+            municipality=municipality,
+            created_by=None,
+        )
+        _db.session.commit()
+        return wave
+
+    return make
+
+
+@pytest.fixture
+def answer_survey(app, db, create_user):
+    """Submits a business part and staff self-assessments straight through the services.
+
+    ``required`` and each of ``current`` are a level for every competence, or a dict of levels
+    by competence code (the rest default to 3). Returns the business part's response.
+    """
+    from uprest.core.time import utcnow
+    from uprest.surveys import services as survey_services
+    from uprest.surveys.models import Part
+
+    def levels(spec, competences):
+        if isinstance(spec, int):
+            return {c.id: spec for c in competences}
+        return {c.id: spec.get(c.code, 3) for c in competences}
+
+    def do(wave, business, required=4, current=(2,), importance=None, comments=None):
+        today = utcnow().date()
+        competences = list(wave.framework.competences)
+        manager = next((u for u in business.staff if u.role is Role.MANAGER), None)
+        if manager is None:
+            manager = create_user(Role.MANAGER, business=business)
+        response = survey_services.start_response(wave, manager, Part.BUSINESS, today)
+        survey_services.save_profile(
+            response, sector=business.sector, size_band=business.size_band, comments=comments
+        )
+        req = levels(required, competences)
+        imp = levels(importance if importance is not None else required, competences)
+        survey_services.save_ratings(
+            response, competences, {cid: (req[cid], imp[cid]) for cid in req}, 99
+        )
+        survey_services.submit(response, wave, today)
+        for index, spec in enumerate(current):
+            person = manager if index == 0 else create_user(business=business)
+            assessment = survey_services.start_response(wave, person, Part.SELF, today)
+            cur = levels(spec, competences)
+            survey_services.save_ratings(
+                assessment, competences, {cid: (cur[cid], None) for cid in cur}, 99
+            )
+            survey_services.submit(assessment, wave, today)
+        _db.session.commit()
+        return response
+
+    return do

@@ -14,6 +14,9 @@ ADMIN = {Role.ADMIN}
 MANAGER = {Role.MANAGER}
 AUTHORS = {Role.TRAINER, Role.ADMIN}
 REVIEWER = {Role.REVIEWER}
+RESPONDENTS = {Role.MANAGER, Role.LEARNER}
+ORGANISERS = {Role.ADMIN, Role.TRAINER}
+READERS = {Role.REVIEWER, Role.ADMIN}
 
 EXPECTED = {
     "uprest.static": PUBLIC,
@@ -84,6 +87,20 @@ EXPECTED = {
     "uprest.authoring.new_path": AUTHORS,
     "uprest.authoring.edit_path": AUTHORS,
     "uprest.authoring.results": AUTHORS,
+    "uprest.surveys.home": RESPONDENTS,
+    "uprest.surveys.answer": RESPONDENTS,
+    "uprest.surveys.review": RESPONDENTS,
+    "uprest.surveys.results": RESPONDENTS,
+    "uprest.surveys.waves": ORGANISERS,
+    "uprest.surveys.new_wave": ORGANISERS,
+    "uprest.surveys.edit_wave": ORGANISERS,
+    "uprest.reports.index": READERS,
+    "uprest.reports.municipality": READERS,
+    "uprest.reports.summary_page": READERS,
+    "uprest.reports.print_report": READERS,
+    "uprest.reports.export_csv": READERS,
+    "uprest.reports.export_metadata": READERS,
+    "uprest.reports.export_dataset": READERS,
 }
 
 ROLES = [None, *Role]
@@ -110,15 +127,19 @@ def _allowed(expected, role) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
-def test_authorisation_matrix(app, role, create_user, create_business, courses):
+def test_authorisation_matrix(app, role, create_user, create_business, courses, open_wave):
     manager = create_user(Role.MANAGER, place="cervia")
     staff = create_user(business=manager.business)
     invitation, _token = business_services.invite_staff(
         business=manager.business, email="invitee@example.org", invited_by=manager
     )
     lrs_client, _secret = clients.create_client(name="Matrix", scopes=["read"])
+    wave = open_wave()
     db.session.commit()
     values = {
+        "wave_id": wave.id,
+        "part": "self",
+        "page": 0,
         "user_id": staff.id,
         "business_id": manager.business_id,
         "municipality_id": manager.business.municipality_id,

@@ -336,3 +336,102 @@ def test_times_are_shown_in_the_municipalitys_time_zone(app, create_user):
             refresh()  # the test's app context outlives each request context
             shown[place] = format_time(noon_utc, "HH:mm")
     assert shown == {"tartu": "14:00", "cervia": "13:00"}
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_no_english_leftovers_on_survey_and_report_pages(
+    app, locale, create_user, create_business, municipality, open_wave, answer_survey
+):
+    from tests.conftest import PASSWORD
+    from uprest.extensions import limiter
+
+    manager = create_user(Role.MANAGER, locale=locale)
+    create_user(business=manager.business)
+    wave, empty_wave = open_wave(), open_wave("Second wave")
+    answer_survey(wave, manager.business, required={"DIG-08": 5}, current=[{"DIG-08": 1}])
+    for sector in ("accommodation", "accommodation", "accommodation", "events", "events"):
+        answer_survey(wave, create_business(sector=sector), required=4, current=[2])
+    from uprest.core.time import utcnow
+    from uprest.extensions import db
+    from uprest.surveys import services as survey_services
+    from uprest.surveys.models import Part
+
+    survey_services.start_response(empty_wave, manager, Part.BUSINESS, utcnow().date())
+    db.session.commit()  # begun, not finished: the review page lists what is missing
+    cervia = municipality("cervia").id
+    summary = f"/reports/{cervia}/waves/{wave.id}"
+    pages = {
+        None: [
+            "/",
+            "/login",
+            "/register",
+            "/password/forgot",
+            "/no-such-page",
+            "/invitation/unknown",
+        ],
+        Role.LEARNER: ["/", "/profile", "/business/register", "/surveys/"],
+        Role.MANAGER: [
+            "/business/",
+            "/business/staff",
+            "/profile",
+            "/surveys/",
+            f"/surveys/{wave.id}/results",
+            f"/surveys/{empty_wave.id}/results",
+            f"/surveys/{empty_wave.id}/business/0",
+            f"/surveys/{empty_wave.id}/business/1",
+            f"/surveys/{empty_wave.id}/self/1",
+            f"/surveys/{empty_wave.id}/business/review",
+        ],
+        Role.TRAINER: ["/", "/surveys/waves", "/surveys/waves/new", f"/surveys/waves/{wave.id}"],
+        Role.REVIEWER: [
+            "/municipality",
+            "/admin/users",
+            f"/reports/{cervia}",
+            summary,
+            f"{summary}/print",
+            f"/reports/{cervia}/waves/{empty_wave.id}",
+        ],
+        Role.ADMIN: [
+            "/admin/users",
+            "/admin/businesses",
+            "/admin/municipalities",
+            f"/admin/municipalities/{municipality('cervia').id}",
+            f"/admin/users/{manager.id}",
+            f"/admin/businesses/{manager.business_id}",
+            "/reports/",
+        ],
+    }
+    forms = {
+        None: [
+            ("/register", {"email": "not an address", "password": "x", "confirm": "y"}),
+            ("/login", {"email": "a@example.org", "password": "wrong password"}),
+        ],
+        Role.LEARNER: [("/business/register", {"sector": "mining", "municipality": "x"})],
+        Role.MANAGER: [
+            ("/business/staff/invite", {"email": ""}),
+            (f"/surveys/{empty_wave.id}/business/1", {}),
+            (f"/surveys/{empty_wave.id}/business/review", {}),
+        ],
+        Role.TRAINER: [
+            ("/surveys/waves/new", {"title": "", "opens_on": "x", "closes_on": "2027-01-01"}),
+            (
+                "/surveys/waves/new",
+                {"title": "T", "scope": 0, "opens_on": "2027-02-01", "closes_on": "2027-01-01"},
+            ),
+        ],
+    }
+    for role, urls in pages.items():
+        client = app.test_client()
+        client.set_cookie("uprest_locale", locale)
+        if role is not None:
+            user = manager if role is Role.MANAGER else create_user(role, locale=locale)
+            limiter.reset()
+            client.post("/login", data={"email": user.email, "password": PASSWORD})
+        checked = [(url, client.get(url)) for url in urls]
+        checked += [(url, client.post(url, data=data)) for url, data in forms.get(role, [])]
+        for url, response in checked:
+            html = response.get_data(as_text=True)
+            assert response.status_code != 302, (url, response.location)
+            assert lang_of(response) == locale, url
+            leftovers = english_leftovers(visible_text(html), locale)
+            assert not leftovers, (role, url, leftovers)

@@ -9,6 +9,9 @@ from uprest.core.security import set_security_headers
 from uprest.courses import path_views, quiz_views  # noqa: F401
 from uprest.courses import views as authoring_views
 from uprest.learning import views as learning_views
+from uprest.reports import views as report_views
+from uprest.surveys import views as survey_views
+from uprest.surveys import wave_views  # noqa: F401
 from uprest.xapi import api as xapi_api
 from uprest.xapi import resources as _xapi_resources  # noqa: F401 (routes on xapi_api.bp)
 from uprest.xapi import views as records_views
@@ -30,3 +33,5 @@ root.register_blueprint(xapi_api.bp)
 root.register_blueprint(records_views.bp)
 root.register_blueprint(authoring_views.bp)
 root.register_blueprint(learning_views.bp)
+root.register_blueprint(survey_views.bp)
+root.register_blueprint(report_views.bp)

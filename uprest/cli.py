@@ -13,6 +13,8 @@ from uprest.courses import importer
 from uprest.extensions import db
 from uprest.i18n import LOCALES
 from uprest.learning import demo as learning_demo
+from uprest.surveys import demo as survey_demo
+from uprest.surveys.framework import FrameworkError, sync_framework
 from uprest.xapi import clients
 from uprest.xapi.models import LrsClient, Statement
 
@@ -27,10 +29,28 @@ def seed_demo():
         for _step in bar:
             pass
     learning_demo.follow_first_path(demo.DEMO_ACCOUNTS[-1].email)
+    with click.progressbar(
+        survey_demo.seed_steps(), length=survey_demo.STEPS, label="Seeding demo surveys"
+    ) as bar:
+        for _step in bar:
+            pass
     db.session.commit()
     click.echo("Demo logins (role, e-mail, password):")
     for role, email, password in demo.demo_logins():
-        click.echo(f"  {role:<9} {email:<28} {password}")
+        click.echo(f"  {role:<9} {email:<36} {password}")
+
+
+@uprest_cli.command("load-framework")
+def load_framework():
+    """Store the competence framework file as a new version if it has changed."""
+    try:
+        framework, created = sync_framework()
+    except FrameworkError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    state = "stored as new version" if created else "unchanged, still version"
+    click.echo(f"Competence framework {framework.code}: {state} {framework.version}.")
 
 
 @uprest_cli.command("create-user")

@@ -68,6 +68,10 @@ class Config:
     UPREST_XAPI_FORWARD_BACKOFF_MAX = float(
         os.environ.get("UPREST_XAPI_FORWARD_BACKOFF_MAX", "3600")
     )
+    # Disclosure control of the municipality summaries: the smallest group of businesses with
+    # published figures (never below 3), and the smallest with answer distributions.
+    UPREST_DISCLOSURE_THRESHOLD = int(os.environ.get("UPREST_DISCLOSURE_THRESHOLD", "5"))
+    UPREST_DISTRIBUTION_THRESHOLD = int(os.environ.get("UPREST_DISTRIBUTION_THRESHOLD", "10"))
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")
@@ -106,6 +110,8 @@ def finalise(app, standalone: bool = True) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'uprest.sqlite'}"
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if int(cfg["UPREST_DISCLOSURE_THRESHOLD"]) < 3:
+        raise RuntimeError("UPREST_DISCLOSURE_THRESHOLD may not be below 3; refusing to start.")
     production = not (app.debug or app.testing)
     if not cfg.get("SECRET_KEY"):
         if production:

@@ -59,6 +59,17 @@ DEMO_ACCOUNTS = [
     DemoAccount("admin@demo.uprest.eu", "Alma Admin", Role.ADMIN),
     DemoAccount("trainer@demo.uprest.eu", "Tomas Trainer", Role.TRAINER),
     DemoAccount("reviewer@demo.uprest.eu", "Chiara Reviewer", Role.REVIEWER, "cervia"),
+    DemoAccount(
+        "reviewer-trollhattan@demo.uprest.eu", "Sara Granskare", Role.REVIEWER, "trollhattan"
+    ),
+    DemoAccount(
+        "reviewer-vanersborg@demo.uprest.eu", "Erik Granskare", Role.REVIEWER, "vanersborg"
+    ),
+    DemoAccount("reviewer-ravenna@demo.uprest.eu", "Luca Revisore", Role.REVIEWER, "ravenna"),
+    DemoAccount("reviewer-tartu@demo.uprest.eu", "Kadri Hindaja", Role.REVIEWER, "tartu"),
+    DemoAccount(
+        "reviewer-daugavpils@demo.uprest.eu", "Ilze Vērtētāja", Role.REVIEWER, "daugavpils"
+    ),
     DemoAccount("manager@demo.uprest.eu", "Maja Manager", Role.MANAGER, None, "Fallens Gästhem"),
     DemoAccount("learner@demo.uprest.eu", "Linus Learner", Role.LEARNER, None, "Fallens Gästhem"),
 ]

@@ -88,3 +88,18 @@ def get_path_or_404(slug: str) -> CoursePath:
 
 def can_author(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.TRAINER, Role.ADMIN)
+
+
+def get_wave_or_404(wave_id: int):
+    """A survey wave; any role that reaches a survey page may know that a wave exists."""
+    from uprest.surveys.models import SurveyWave
+
+    return db.session.get(SurveyWave, wave_id) or abort(404)
+
+
+def get_reachable_wave_or_404(wave_id: int, municipality_id: int | None):
+    """A wave that reached the municipality (its own or consortium-wide); others are 404."""
+    wave = get_wave_or_404(wave_id)
+    if wave.municipality_id not in (None, municipality_id):
+        abort(404)
+    return wave

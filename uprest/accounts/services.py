@@ -184,6 +184,8 @@ def update_profile(user: User, *, display_name: str, locale: str | None) -> None
 
 def export_user_data(user: User) -> dict:
     """Everything stored about the user, for the right of access (GDPR art. 15 and 20)."""
+    from uprest.surveys import services as survey_services
+
     invitations = db.session.scalars(
         sa.select(Invitation).where(Invitation.invited_by_id == user.id).order_by(Invitation.id)
     )
@@ -206,6 +208,7 @@ def export_user_data(user: User) -> dict:
             else None
         ),
         "learning": _learning_data(user),
+        "survey_self_assessments": survey_services.export_for_user(user),
         "invitations_sent": [
             {
                 "email": inv.email,
@@ -251,5 +254,9 @@ def delete_account(user: User) -> None:
             )
         )
     )
+    # Their self-assessments go, and their business's gap figures are recomputed without them.
+    from uprest.surveys import gaps
+
+    gaps.refresh_for_user(user.id)
     db.session.delete(user)
     db.session.flush()

@@ -26,6 +26,12 @@ def _navigation() -> list[tuple[str, object]]:
         items.append(("uprest.business.staff", _("Staff")))
     if current_user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("uprest.authoring.index", _("Authoring")))
+    if current_user.role in (Role.MANAGER, Role.LEARNER):
+        items.append(("uprest.surveys.home", _("Skill survey")))
+    if current_user.role in (Role.ADMIN, Role.TRAINER):
+        items.append(("uprest.surveys.waves", _("Survey waves")))
+    if current_user.role in (Role.REVIEWER, Role.ADMIN):
+        items.append(("uprest.reports.index", _("Skill-gap summaries")))
     if current_user.role is Role.ADMIN:
         items += [
             ("uprest.admin.users", _("Users")),

@@ -1,0 +1,217 @@
+"""Municipality summaries: the SQL aggregates, with disclosure control applied, for one wave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+
+from uprest.accounts.models import Municipality, Sector, SizeBand
+from uprest.extensions import db
+from uprest.reports import disclosure, queries
+from uprest.reports.queries import Stats
+from uprest.surveys import scoring
+from uprest.surveys.models import Competence, SurveyWave
+from uprest.surveys.services import waves_for_municipality
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A published statistic, or the reason there is none (suppressed, or no answers)."""
+
+    stats: Stats | None
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return self.stats is not None and not self.suppressed
+
+
+EMPTY = Cell(None)
+
+
+@dataclass
+class CompetenceRow:
+    competence: Competence
+    cell: Cell
+    consortium: Cell
+    previous: Cell | None = None
+    distribution: dict[int, int] | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None or not (self.cell.shown and self.previous.shown):
+            return None
+        return self.cell.stats.mean_gap - self.previous.stats.mean_gap
+
+
+@dataclass
+class Breakdown:
+    key: str
+    groups: list  # Sector or SizeBand members that have answers
+    rows: list[tuple[Competence, dict[str, Cell]]] = field(default_factory=list)
+    totals: dict[str, Cell] = field(default_factory=dict)
+
+
+@dataclass
+class Summary:
+    wave: SurveyWave
+    municipality: Municipality
+    threshold: int
+    distribution_threshold: int
+    total: Cell
+    rows: list[CompetenceRow]
+    breakdowns: list[Breakdown]
+    previous_wave: SurveyWave | None = None
+
+    @property
+    def top_gaps(self) -> list[CompetenceRow]:
+        shown = {row.competence.code: row for row in self.rows if row.cell.shown}
+        scores = [_as_score(code, row.cell.stats) for code, row in shown.items()]
+        return [shown[s.code] for s in scoring.priority_order(scores)[:5]]
+
+    @property
+    def any_suppressed(self) -> bool:
+        cells = [self.total, *(row.cell for row in self.rows)]
+        cells += [c for b in self.breakdowns for _comp, row in b.rows for c in row.values()]
+        return any(cell.suppressed for cell in cells)
+
+
+def _as_score(code: str, stats: Stats) -> scoring.GapScore:
+    return scoring.GapScore(
+        code=code,
+        units=stats.businesses,
+        required=stats.required,
+        current=stats.current,
+        importance=stats.importance,
+        mean_gap=stats.mean_gap,
+        median_gap=stats.median_gap,
+        mean_deficit=max(0.0, stats.mean_gap),
+        prevalence=stats.prevalence,
+        borich=stats.borich,
+    )
+
+
+def thresholds() -> tuple[int, int]:
+    config = current_app.config
+    threshold = disclosure.check_threshold(
+        int(config.get("UPREST_DISCLOSURE_THRESHOLD", disclosure.DEFAULT_THRESHOLD))
+    )
+    distribution = int(
+        config.get("UPREST_DISTRIBUTION_THRESHOLD", disclosure.DEFAULT_DISTRIBUTION_THRESHOLD)
+    )
+    return threshold, max(distribution, threshold)
+
+
+def _cell(stats: Stats | None, suppressed: bool) -> Cell:
+    if stats is None:
+        return EMPTY
+    return Cell(None if suppressed else stats, suppressed)
+
+
+def _overall(stats: dict, threshold: int) -> dict[str, Cell]:
+    return {
+        code: _cell(s, disclosure.primary(s.businesses, threshold))
+        for (_g, code), s in stats.items()
+    }
+
+
+def previous_wave_for(wave: SurveyWave, municipality: Municipality) -> SurveyWave | None:
+    earlier = [
+        w
+        for w in waves_for_municipality(municipality.id)
+        if (w.opens_on, w.id) < (wave.opens_on, wave.id)
+    ]
+    return earlier[0] if earlier else None
+
+
+def _breakdown(wave, municipality, key, members, competences, threshold, total_cut) -> Breakdown:
+    stats = queries.gap_stats(wave.id, municipality.id, key)
+    present = {group for group, _code in stats}
+    table = Breakdown(key=key, groups=[m for m in members if m.value in present])
+    group_sizes: dict[str, tuple[int, int]] = {}
+    for competence in competences:
+        counts = {
+            g.value: stats[(g.value, competence.code)].businesses
+            for g in table.groups
+            if (g.value, competence.code) in stats
+        }
+        hidden = disclosure.suppress_partition(counts, threshold)
+        row = {}
+        for g in table.groups:
+            s = stats.get((g.value, competence.code))
+            row[g.value] = _cell(s, total_cut or g.value in hidden)
+            if s is not None:
+                known = group_sizes.get(g.value, (0, 0))
+                group_sizes[g.value] = max(known, (s.businesses, s.respondents))
+        table.rows.append((competence, row))
+    hidden = disclosure.suppress_partition({g: n for g, (n, _r) in group_sizes.items()}, threshold)
+    for g, (n, respondents) in group_sizes.items():
+        size = Stats(n, respondents, 0, 0, None, 0, 0, 0, 0)
+        table.totals[g] = _cell(size, total_cut or g in hidden)
+    return table
+
+
+def summary(
+    wave: SurveyWave, municipality: Municipality, compare: SurveyWave | None = None
+) -> Summary:
+    """Everything a reviewer may see of ``municipality`` in ``wave``; ``compare`` defaults to the
+    previous wave that reached the municipality."""
+    threshold, distribution_threshold = thresholds()
+    competences = list(
+        db.session.scalars(
+            sa.select(Competence)
+            .where(Competence.framework_id == wave.framework_id)
+            .order_by(Competence.position)
+        )
+    )
+    local = queries.gap_stats(wave.id, municipality.id)
+    businesses = max((s.businesses for s in local.values()), default=0)
+    respondents = max((s.respondents for s in local.values()), default=0)
+    total_cut = disclosure.primary(businesses, threshold)
+    total = _cell(Stats(businesses, respondents, 0, 0, None, 0, 0, 0, 0), total_cut)
+    cells = _overall(local, threshold)
+    consortium = _overall(queries.gap_stats(wave.id, None, medians=False), threshold)
+    previous_wave = compare or previous_wave_for(wave, municipality)
+    previous = {}
+    if previous_wave is not None:
+        stats = queries.gap_stats(previous_wave.id, municipality.id, medians=False)
+        previous = _overall(stats, threshold)
+    distributions = {}
+    if businesses >= distribution_threshold:
+        distributions = queries.required_distribution(wave.id, municipality.id)
+    rows = []
+    for competence in competences:
+        code = competence.code
+        cell = cells.get(code, EMPTY)
+        distribution = distributions.get(code)
+        if not cell.shown or not disclosure.distribution_allowed(
+            cell.stats.businesses, distribution_threshold
+        ):
+            distribution = None
+        rows.append(
+            CompetenceRow(
+                competence=competence,
+                cell=cell,
+                consortium=consortium.get(code, EMPTY),
+                previous=previous.get(code, EMPTY) if previous_wave else None,
+                distribution=distribution,
+            )
+        )
+    breakdowns = [
+        _breakdown(wave, municipality, "sector", list(Sector), competences, threshold, total_cut),
+        _breakdown(
+            wave, municipality, "size_band", list(SizeBand), competences, threshold, total_cut
+        ),
+    ]
+    return Summary(
+        wave=wave,
+        municipality=municipality,
+        threshold=threshold,
+        distribution_threshold=distribution_threshold,
+        total=total,
+        rows=rows,
+        breakdowns=breakdowns,
+        previous_wave=previous_wave,
+    )

@@ -1,0 +1,184 @@
+"""Answering the survey (page by page, save and resume) and the gap profile of the results."""
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from uprest.accounts.models import Role, Sector, SizeBand
+from uprest.accounts.permissions import get_reachable_wave_or_404, roles_required
+from uprest.core.errors import ServiceError
+from uprest.core.forms import attach_error
+from uprest.core.templating import render
+from uprest.core.time import utcnow
+from uprest.extensions import db
+from uprest.i18n import _, _l
+from uprest.surveys import overview, services
+from uprest.surveys.forms import ProfilePageForm, SubmitForm, answers_from, ratings_form
+from uprest.surveys.models import Part
+from uprest.surveys.profile import gap_profile
+
+bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+PARTS = "any(business, self)"
+RESPONDENTS = (Role.MANAGER, Role.LEARNER)
+QUADRANT_LABELS = {
+    "concentrate": _l("Important and weak: train here first"),
+    "keep_up": _l("Important and strong: keep it up"),
+    "low_priority": _l("Less important and weak: later"),
+    "possible_overkill": _l("Less important and strong"),
+}
+
+
+def _today():
+    return utcnow().date()
+
+
+@bp.get("/")
+@roles_required(*RESPONDENTS)
+def home():
+    rows = overview.survey_overview(current_user, _today())
+    return render("uprest/surveys/home.html", rows=rows)
+
+
+def _wave_and_part(wave_id: int, part: str):
+    """The wave and part, if the user may answer it; otherwise back to the survey list."""
+    if current_user.business is None:
+        flash(_("Join or register a business to take the survey."), "info")
+        return None, None
+    wave = get_reachable_wave_or_404(wave_id, current_user.business.municipality_id)
+    part = Part(part)
+    if not services.may_answer(current_user, part):
+        abort(403)
+    return wave, part
+
+
+@bp.route(f"/<int:wave_id>/<{PARTS}:part>/<int:page>", methods=["GET", "POST"])
+@roles_required(*RESPONDENTS)
+def answer(wave_id: int, part: str, page: int):
+    wave, part = _wave_and_part(wave_id, part)
+    if wave is None:
+        return redirect(url_for("uprest.surveys.home"))
+    pages = services.pages_of(wave, part)
+    if page >= len(pages):  # resuming a response whose every page is saved
+        return redirect(url_for(".review", wave_id=wave.id, part=part.value))
+    try:
+        response = services.start_response(wave, current_user, part, _today())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("uprest.surveys.home"))
+    area = pages[page].area
+    if area is None:
+        form = ProfilePageForm(obj=response)
+        if not form.is_submitted():
+            form.sector.data, form.size_band.data = response.sector.value, response.size_band.value
+    else:
+        strict = request.method == "POST" and "later" not in request.form
+        business = part is Part.BUSINESS
+        form_class = ratings_form(
+            area.competences, wave.framework, business=business, strict=strict
+        )
+        form = form_class(data=_saved(response, area.competences, business))
+    if form.validate_on_submit():
+        try:
+            resume_at = page if form.later.data else page + 1
+            _save(response, form, area, resume_at, part is Part.BUSINESS)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if form.later.data:
+                flash(_("Your answers are saved. You can finish later."), "success")
+                return redirect(url_for("uprest.surveys.home"))
+            target = page + 1
+            if target < len(pages):
+                return redirect(url_for(".answer", wave_id=wave.id, part=part.value, page=target))
+            return redirect(url_for(".review", wave_id=wave.id, part=part.value))
+    status = 400 if form.is_submitted() else 200
+    page_view = render(
+        "uprest/surveys/page.html",
+        wave=wave,
+        part=part,
+        page=page,
+        pages=pages,
+        area=area,
+        form=form,
+    )
+    return page_view, status
+
+
+def _saved(response, competences, business: bool) -> dict:
+    saved = services.ratings_of(response)
+    data = {}
+    for competence in competences:
+        level, importance = saved.get(competence.id, (None, None))
+        data[f"level_{competence.id}"] = level
+        if business:
+            data[f"importance_{competence.id}"] = importance
+    return data
+
+
+def _save(response, form, area, next_page: int, business: bool) -> None:
+    if area is None:
+        services.save_profile(
+            response,
+            sector=Sector(form.sector.data),
+            size_band=SizeBand(form.size_band.data),
+            comments=form.comments.data,
+        )
+        return
+    answers = answers_from(form, area.competences, business=business)
+    services.save_ratings(response, area.competences, answers, next_page)
+
+
+@bp.route(f"/<int:wave_id>/<{PARTS}:part>/review", methods=["GET", "POST"])
+@roles_required(*RESPONDENTS)
+def review(wave_id: int, part: str):
+    wave, part = _wave_and_part(wave_id, part)
+    if wave is None:
+        return redirect(url_for("uprest.surveys.home"))
+    response = services.find_response(wave, current_user, part)
+    form = SubmitForm()
+    if form.validate_on_submit():
+        if response is None:
+            return redirect(url_for(".answer", wave_id=wave.id, part=part.value, page=0))
+        try:
+            services.submit(response, wave, _today())
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you! Your answers have been submitted."), "success")
+            return redirect(url_for(".results", wave_id=wave.id))
+    missing = services.missing_competences(response, wave)
+    page_view = render(
+        "uprest/surveys/review.html",
+        wave=wave,
+        part=part,
+        response=response,
+        pages=services.pages_of(wave, part),
+        missing=missing,
+        form=form,
+    )
+    return page_view, 400 if form.is_submitted() else 200
+
+
+@bp.get("/<int:wave_id>/results")
+@roles_required(*RESPONDENTS)
+def results(wave_id: int):
+    """The business's gap profile for a manager; a learner's own gaps for a learner."""
+    business = current_user.business
+    if business is None:
+        flash(_("Join or register a business to take the survey."), "info")
+        return redirect(url_for("uprest.surveys.home"))
+    wave = get_reachable_wave_or_404(wave_id, business.municipality_id)
+    own = current_user.role is not Role.MANAGER
+    profile = gap_profile(wave, business, current_user if own else None)
+    return render(
+        "uprest/surveys/results.html",
+        wave=wave,
+        business=business,
+        profile=profile,
+        own=own,
+        quadrant_labels=QUADRANT_LABELS,
+    )

@@ -1,0 +1,82 @@
+"""Administrators and trainers open survey waves and change their dates."""
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+
+from uprest.accounts import business_services
+from uprest.accounts.models import Municipality, Role
+from uprest.accounts.permissions import get_wave_or_404, roles_required
+from uprest.core.errors import ServiceError
+from uprest.core.forms import attach_error, choices
+from uprest.core.templating import render
+from uprest.extensions import db
+from uprest.i18n import _
+from uprest.surveys import services
+from uprest.surveys.forms import WaveForm
+from uprest.surveys.views import bp
+
+ORGANISERS = (Role.ADMIN, Role.TRAINER)
+
+
+def _scope_choices(form: WaveForm) -> None:
+    places = [(m.id, m.name) for m in business_services.list_municipalities()]
+    form.scope.choices = choices([(0, _("The whole consortium"))] + places)
+
+
+@bp.get("/waves")
+@roles_required(*ORGANISERS)
+def waves():
+    return render("uprest/surveys/waves.html", waves=services.list_waves())
+
+
+@bp.route("/waves/new", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def new_wave():
+    form = WaveForm()
+    _scope_choices(form)
+    if form.validate_on_submit():
+        try:
+            wave = services.open_wave(
+                title=form.title.data,
+                opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data,
+                municipality=db.session.get(Municipality, form.scope.data or 0),
+                created_by=current_user,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The survey wave “%(title)s” is saved.", title=wave.title), "success")
+            return redirect(url_for(".waves"))
+    return render("uprest/surveys/wave_form.html", form=form, wave=None), (
+        400 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/waves/<int:wave_id>", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def edit_wave(wave_id: int):
+    wave = get_wave_or_404(wave_id)
+    form = WaveForm(obj=wave)
+    _scope_choices(form)
+    form.scope.data = wave.municipality_id or 0  # fixed once the wave exists
+    if form.validate_on_submit():
+        try:
+            services.update_wave(
+                wave,
+                title=form.title.data,
+                opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The survey wave “%(title)s” is saved.", title=wave.title), "success")
+            return redirect(url_for(".waves"))
+    return render("uprest/surveys/wave_form.html", form=form, wave=wave), (
+        400 if form.is_submitted() else 200
+    )
