@@ -91,6 +91,7 @@ EXPECTED = {
     "uprest.surveys.answer": RESPONDENTS,
     "uprest.surveys.review": RESPONDENTS,
     "uprest.surveys.results": RESPONDENTS,
+    "uprest.surveys.enrol_staff": MANAGER,
     "uprest.surveys.waves": ORGANISERS,
     "uprest.surveys.new_wave": ORGANISERS,
     "uprest.surveys.edit_wave": ORGANISERS,

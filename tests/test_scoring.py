@@ -168,7 +168,6 @@ def test_recommend_modules_follows_the_priority_gaps_at_a_suitable_level():
 def test_recommend_modules_limit_and_no_catalogue():
     assert len(recommend.recommend_modules(_gaps(), MODULES, limit=1)) == 1
     assert recommend.recommend_modules(_gaps(), []) == []
-    assert recommend.catalogue_modules() == []  # the courses package is not installed yet
 
 
 def test_competences_to_train_are_the_gaps_of_a_whole_step():

@@ -238,3 +238,23 @@ def import_path(document: dict) -> str:
 
 def path_minutes(path: CoursePath, versions: dict[str, ModuleVersion]) -> int:
     return sum(versions[s].estimated_minutes for s in path.module_slugs if s in versions)
+
+
+def module_competence_tags() -> list[tuple[str, str, int, str]]:
+    """(slug, competence code, target level, title in the reader's language) of the latest
+    published versions, for the survey's recommendations (one query)."""
+    from uprest.courses.localise import outline_text
+    from uprest.i18n import get_locale
+
+    locale = str(get_locale() or "en")
+    versions = db.session.scalars(
+        sa.select(ModuleVersion)
+        .where(ModuleVersion.is_latest.is_(True))
+        .options(selectinload(ModuleVersion.competences), selectinload(ModuleVersion.module))
+    )
+    tags = []
+    for version in versions:
+        title = outline_text(version.outline, locale, version.default_language)["title"]
+        for competence in version.competences:
+            tags.append((version.module.slug, competence.code, competence.level, str(title)))
+    return tags

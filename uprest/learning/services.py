@@ -254,3 +254,28 @@ def export_learning_data(user: User) -> dict:
             for event in recorded
         ],
     }
+
+
+def enrol_staff(*, manager: User, members: list[User], slugs: list[str]) -> int:
+    """A manager enrols chosen staff in chosen modules in one step; returns new enrolments.
+
+    All or nothing: a member outside the manager's business or an unpublished module refuses
+    the whole request before anything is written.
+    """
+    if not members or not slugs:
+        raise ServiceError(_l("Choose at least one person and one module."))
+    if any(member.business_id != manager.business_id for member in members):
+        raise ServiceError(_l("This person is not on your staff."))
+    modules = []
+    for slug in slugs:
+        module = course_services.get_module(slug)
+        if module is None or course_services.latest_version(module) is None:
+            raise ServiceError(_l("This module has not been published yet."))
+        modules.append(module)
+    created = 0
+    for member in members:
+        for module in modules:
+            if get_enrolment(member, module) is None:
+                enrol(member, module)
+                created += 1
+    return created

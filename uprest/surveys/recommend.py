@@ -36,18 +36,13 @@ class Recommendation:
 
 
 def catalogue_modules() -> list[ModuleTag]:
-    """The published modules' competence tags, or [] while the courses package is not there.
+    """The published modules' competence tags, titles in the reader's language."""
+    from uprest.courses import services as courses
 
-    Expects ``uprest.courses.services.module_competence_tags()`` to return (slug, code, level,
-    title) tuples; any other shape of the courses package is treated as "no catalogue yet".
-    """
-    try:
-        from uprest.courses import services as courses  # type: ignore[attr-defined]
-
-        rows = courses.module_competence_tags()
-    except (ImportError, AttributeError):
-        return []
-    return [ModuleTag(slug, code, int(level), title) for slug, code, level, title in rows]
+    return [
+        ModuleTag(slug, code, int(level), title)
+        for slug, code, level, title in courses.module_competence_tags()
+    ]
 
 
 def suits(tag: ModuleTag, gap: GapScore) -> bool:

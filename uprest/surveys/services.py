@@ -258,6 +258,35 @@ def submit(response, wave: SurveyWave, today: date) -> None:
         raise ServiceError(_l("Some competences have no answer yet. Please answer every one."))
     response.submitted_at = utcnow()
     _changed(response)
+    _record_completion(response, wave)
+
+
+def _record_completion(response, wave: SurveyWave) -> None:
+    """The submission becomes an xAPI statement, with the levels given per competence."""
+    from uprest.xapi.emitter import activity_iri, emit
+
+    codes = dict(db.session.execute(sa.select(Competence.id, Competence.code)).all())
+    if isinstance(response, SelfAssessment):
+        user_id = response.user_id
+        activity = f"surveys/waves/{wave.id}/self-assessment"
+        levels = {codes[r.competence_id]: r.current for r in response.ratings}
+        key = "extensions/current-proficiency"
+    else:
+        user_id = response.answered_by_id
+        activity = f"surveys/waves/{wave.id}/business/{response.business_id}"
+        levels = {codes[r.competence_id]: r.required for r in response.ratings}
+        key = "extensions/required-proficiency"
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        return
+    emit(
+        user=user,
+        verb="completed",
+        activity=activity,
+        name={"en": wave.title},
+        activity_type="http://adlnet.gov/expapi/activities/assessment",
+        result={"completion": True, "extensions": {activity_iri(key): levels}},
+    )
 
 
 def export_for_user(user: User) -> list[dict]:

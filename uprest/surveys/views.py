@@ -10,7 +10,7 @@ from uprest.core.forms import attach_error
 from uprest.core.templating import render
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.i18n import _, _l
+from uprest.i18n import _, _l, ngettext
 from uprest.surveys import overview, services
 from uprest.surveys.forms import ProfilePageForm, SubmitForm, answers_from, ratings_form
 from uprest.surveys.models import Part
@@ -182,3 +182,31 @@ def results(wave_id: int):
         own=own,
         quadrant_labels=QUADRANT_LABELS,
     )
+
+
+@bp.post("/<int:wave_id>/enrol")
+@roles_required(Role.MANAGER)
+def enrol_staff(wave_id: int):
+    """Enrol the chosen staff in the chosen recommended modules, in one step."""
+    from uprest.accounts.forms import ConfirmForm
+    from uprest.accounts.models import User
+    from uprest.accounts.permissions import own_business_or_403
+    from uprest.learning import services as learning
+
+    business = own_business_or_403(current_user)
+    get_reachable_wave_or_404(wave_id, business.municipality_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ids = [int(v) for v in request.form.getlist("member") if v.isdigit()]
+    members = [m for m in (db.session.get(User, i) for i in ids) if m is not None]
+    try:
+        created = learning.enrol_staff(
+            manager=current_user, members=members, slugs=request.form.getlist("module")
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(ngettext("%(num)s enrolment made.", "%(num)s enrolments made.", created), "success")
+    return redirect(url_for(".results", wave_id=wave_id))

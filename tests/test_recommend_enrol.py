@@ -1,0 +1,79 @@
+"""From a business's gap profile to recommended modules, and enrolling staff in one step."""
+
+import sqlalchemy as sa
+
+from uprest.accounts.models import Role
+from uprest.extensions import db
+from uprest.learning.models import Enrolment
+from uprest.xapi.models import Statement
+
+
+def test_manager_enrols_staff_in_recommended_modules(
+    client, courses, open_wave, answer_survey, login, create_user, create_business
+):
+    business = create_business("Canal Café")
+    manager = create_user(Role.MANAGER, business=business)
+    staff = create_user(business=business, display_name="Sam Staff")
+    wave = open_wave()
+    answer_survey(
+        wave, business, required={"DIG-01": 4, "GRN-01": 3}, current=({"DIG-01": 1, "GRN-01": 1},)
+    )
+    login(manager)
+    page = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    assert "/learn/modules/online-presence" in page and "Sam Staff" in page
+    response = client.post(
+        f"/surveys/{wave.id}/enrol",
+        data={"member": [str(staff.id)], "module": ["online-presence"]},
+    )
+    assert response.status_code == 302
+    enrolments = db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == staff.id))
+    assert [e.module.slug for e in enrolments] == ["online-presence"]
+    registered = db.session.scalar(
+        sa.select(sa.func.count(Statement.id)).where(
+            Statement.user_id == staff.id,
+            Statement.verb_id == "http://adlnet.gov/expapi/verbs/registered",
+        )
+    )
+    assert registered == 1
+    # enrolling again changes nothing; a stranger cannot be enrolled
+    client.post(
+        f"/surveys/{wave.id}/enrol", data={"member": [str(staff.id)], "module": ["online-presence"]}
+    )
+    stranger = create_user(business=create_business("Elsewhere"))
+    client.post(
+        f"/surveys/{wave.id}/enrol",
+        data={"member": [str(staff.id), str(stranger.id)], "module": ["online-presence"]},
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 1
+
+
+def test_survey_submissions_become_statements(app, open_wave, answer_survey, create_business):
+    import json
+
+    business = create_business("Statement Inn")
+    wave = open_wave()
+    answer_survey(wave, business, required=4, current=(2, 3))
+    documents = [json.loads(d) for d in db.session.scalars(sa.select(Statement.document))]
+    completed = [
+        d
+        for d in documents
+        if d["object"]["id"].split("/surveys/waves/")[-1].startswith(f"{wave.id}/")
+    ]
+    kinds = sorted(
+        d["object"]["id"].rsplit("/", 2)[-2] if "business" in d["object"]["id"] else "self"
+        for d in completed
+    )
+    assert kinds == ["business", "self", "self"]
+    self_levels = [
+        next(iter(d["result"]["extensions"].values()))
+        for d in completed
+        if d["object"]["id"].endswith("self-assessment")
+    ]
+    assert sorted(set(self_levels[0].values())) in ([2], [3])
+
+
+def test_catalogue_modules_come_from_the_published_courses(app, courses):
+    from uprest.surveys import recommend
+
+    tags = {(t.slug, t.code, t.level) for t in recommend.catalogue_modules()}
+    assert ("online-presence", "DIG-01", 3) in tags and ("green-basics", "GRN-01", 2) in tags
