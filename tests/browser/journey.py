@@ -25,6 +25,19 @@ AUDIT = """async () => {
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
   }));
 }"""
+# axe 4.x no longer reports duplicate ids, but one that a <label for> points at leaves a field
+# without its name (WCAG 1.3.1): the label names only the first element with that id.
+LABELLED_DUPLICATES = """() => [...document.querySelectorAll('label[for]')]
+  .map(label => label.htmlFor)
+  .filter(id => document.querySelectorAll('[id="' + CSS.escape(id) + '"]').length > 1)"""
+
+
+FOCUSED_MATCHES = "s => !!document.activeElement && document.activeElement.matches(s)"
+FOCUS_VISIBLE = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+    || style.boxShadow !== 'none';
+}"""
 
 
 @cache
@@ -107,6 +120,16 @@ class Journey:
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
             self.page.evaluate(self.axe_source)
         violations = self.page.evaluate(AUDIT)
+        duplicates = self.page.evaluate(LABELLED_DUPLICATES)
+        if duplicates:
+            violations.append(
+                {
+                    "id": "duplicate-labelled-id",
+                    "impact": "serious",
+                    "help": "A label points at an id that several elements have",
+                    "nodes": sorted(set(duplicates)),
+                }
+            )
         url = self.page.url
         self.report.add(url, self.locale, violations)
         self.audited.append(url)
@@ -114,6 +137,36 @@ class Journey:
         assert not blocking, f"axe found serious problems on {url}:\n" + json.dumps(
             blocking, indent=1, ensure_ascii=False
         )
+
+    # -- keyboard only ---------------------------------------------------------------------
+
+    def tab_to(self, selector: str, *, limit: int = 150) -> None:
+        """Press Tab until ``selector`` has the focus, which must then be visible."""
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate(FOCUSED_MATCHES, selector):
+                assert self.page.evaluate(FOCUS_VISIBLE), f"no visible focus on {selector}"
+                return
+        raise AssertionError(f"Tab never reached {selector} on {self.page.url}")
+
+    def press(self, key: str) -> None:
+        """Press ``key`` (Enter on a link, Space on a button) and wait for the next page."""
+        with self.navigation():
+            self.page.keyboard.press(key)
+
+    def type_into(self, selector: str, text: str) -> None:
+        self.tab_to(selector)
+        self.page.keyboard.type(text)
+
+    def choose(self, name: str, value: str) -> None:
+        """Select a radio button the keyboard way: Tab into the group, arrows, Space."""
+        self.tab_to(f"input[name='{name}']")
+        for _ in range(12):
+            if self.page.evaluate("() => document.activeElement.value") == value:
+                self.page.keyboard.press("Space")
+                break
+            self.page.keyboard.press("ArrowDown")
+        assert self.page.is_checked(f"input[name='{name}'][value='{value}']")
 
     # -- what the page says ----------------------------------------------------------------
 
