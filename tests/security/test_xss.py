@@ -45,11 +45,25 @@ class _Tags(HTMLParser):
         self.text.append(data)
 
 
+def parse(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    return parser
+
+
+def test_the_checker_sees_live_markup():
+    assert parse(f"<p>{payload('x')}</p>").problems == [
+        "onerror= attribute on <img>",
+        "<script> element",
+    ]
+    assert parse('<a href=" JavaScript:alert(1)">x</a>').problems
+    assert not parse("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>").problems
+
+
 def assert_inert(response, *shown: str) -> None:
     """No markup came from the payloads; each payload in ``shown`` is on the page as text."""
     assert response.status_code == 200, (response.request.path, response.status_code)
-    parser = _Tags()
-    parser.feed(response.get_data(as_text=True))
+    parser = parse(response.get_data(as_text=True))
     assert not parser.problems, (response.request.path, parser.problems)
     text = "\n".join(parser.text)
     for item in shown:
