@@ -31,7 +31,8 @@ def test_author_a_module_from_scratch_and_publish_it(client, login_as):
         },
     )
     client.post(
-        "/authoring/modules/reviews/lessons", data={"slug": "why", "title": "Why", "minutes": 10}
+        "/authoring/modules/reviews/lessons",
+        data={"lesson-slug": "why", "lesson-title": "Why", "lesson-minutes": 10},
     )
     preview = client.post(
         "/authoring/modules/reviews/lessons/why",

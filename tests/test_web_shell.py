@@ -139,3 +139,23 @@ def test_login_returns_to_a_local_page_only(client, create_user):
         )
         assert response.location == "/", target
         client.post("/logout")
+
+
+def test_database_errors_give_a_translated_503_page_and_json(app, client, login_as, monkeypatch):
+    """A lost or read-only database is a 503 the user can retry, not a 500 (see tests/faults)."""
+    import sqlalchemy as sa
+
+    from uprest.accounts import admin_services
+
+    def unreachable(**kwargs):
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    login_as(Role.ADMIN, locale="et")
+    monkeypatch.setattr(admin_services, "search_users", unreachable)
+    response = client.get("/admin/users", headers={"Accept-Language": "et"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    text = response.get_data(as_text=True)
+    assert '<html lang="et">' in text and "Ajutiselt kättesaamatu" in text
+    assert "connection refused" not in text
+    as_json = client.get("/admin/users", headers={"Accept": "application/json"})
+    assert as_json.status_code == 503 and as_json.json["status"] == "unavailable"

@@ -1,5 +1,7 @@
 """Translated error pages, and the same in JSON for API clients."""
 
+import sqlalchemy as sa
+from flask import current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +23,13 @@ MESSAGES = {
         _l("An unexpected error occurred. It has been logged; please try again later."),
     ),
 }
+UNAVAILABLE = (
+    _l("Temporarily unavailable"),
+    _l(
+        "The database cannot be reached or cannot save changes at the moment. Nothing has "
+        "been changed. Please try again in a few minutes."
+    ),
+)
 CSRF_MESSAGE = (
     _l("Form expired"),
     _l("The form had expired or was sent from another site. Please go back and send it again."),
@@ -39,7 +48,32 @@ def handle_http_error(error: HTTPException):
     return render("uprest/errors/error.html", code=code, title=title, text=text), code
 
 
+def handle_database_unavailable(error: sa.exc.OperationalError):
+    """Database down, unreachable, read-only or full: a clear 503 that the client may retry."""
+    current_app.logger.error("database unavailable: %s", error)
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        pass
+    # Loading the signed-in user needs the database too: render the page as for a visitor.
+    current_app.login_manager._update_request_context_with_user()
+    title, text = UNAVAILABLE
+    headers = {"Retry-After": "30"}
+    if (request.blueprint or "").endswith(".xapi"):
+        version = request.headers.get("X-Experience-API-Version", "")
+        headers["X-Experience-API-Version"] = "2.0.0" if version.startswith("2") else "1.0.3"
+        return jsonify(error=str(text), status=503), 503, headers
+    if request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json":
+        return jsonify(status="unavailable", error=str(text)), 503, headers
+    page = render("uprest/errors/error.html", code=503, title=title, text=text)
+    return page, 503, headers
+
+
+JSON_ENDPOINTS = {"uprest.core.health"}
+
+
 def register_error_handlers(target) -> None:
     """``target`` is the app (standalone) or the UPREST blueprint (mounted in a host app)."""
     # Unhandled exceptions reach this handler as InternalServerError (and propagate in tests).
     target.register_error_handler(HTTPException, handle_http_error)
+    target.register_error_handler(sa.exc.OperationalError, handle_database_unavailable)

@@ -124,7 +124,7 @@ def module(slug: str):
         "uprest/courses/module.html",
         module=found,
         form=form,
-        lesson_form=LessonForm(formdata=None),
+        lesson_form=LessonForm(formdata=None, prefix="lesson"),
         move_form=MoveForm(),
         confirm_form=ConfirmForm(),
         latest=latest,
@@ -137,7 +137,7 @@ def module(slug: str):
 @bp.post("/modules/<slug>/lessons")
 def add_lesson(slug: str):
     found = get_module_or_404(slug)
-    form = LessonForm()
+    form = LessonForm(prefix="lesson")
     if form.validate_on_submit():
         data = form.slug.data, form.minutes.data, form.title.data
         if change_draft(

@@ -86,9 +86,12 @@ def parse_request(*, version_required: bool = True) -> XRequest:
     headers = {k.lower(): v for k, v in request.headers.items()}
     args = _single_args()
     if "method" in args:
-        return _alternate(headers, args, version_required)
-    xreq = XRequest(method=request.method, headers=headers, args=args, body=request.get_data())
-    xreq.version = _version(xreq, version_required)
+        xreq = _alternate(headers, args, version_required)
+    else:
+        xreq = XRequest(method=request.method, headers=headers, args=args, body=request.get_data())
+        xreq.version = _version(xreq, version_required)
+    if any("\x00" in value for value in xreq.args.values()):  # no database can store one
+        raise LrsError(400, "parameters may not contain NUL characters")
     return xreq
 
 

@@ -13,7 +13,10 @@ from uprest.xapi.api import METHODS, bp, lrs_endpoint
 from uprest.xapi.http import LrsError, XRequest, authenticate, reply
 from uprest.xapi.models import Activity, AgentRecord
 from uprest.xapi.normalise import parse_timestamp, to_naive_utc
+from uprest.xapi.store import MAX_AGENT_KEY, MAX_IRI
 from uprest.xapi.validation import IRI_RE, UUID_RE, StatementError, actor, timestamp
+
+MAX_CONTENT_TYPE = 255  # xapi_documents.content_type
 
 
 def _require(xreq: XRequest, allowed: set[str], required: set[str]) -> None:
@@ -29,6 +32,8 @@ def _activity_id(xreq: XRequest) -> str:
     value = xreq.args["activityId"]
     if not IRI_RE.match(value):
         raise LrsError(400, "activityId must be an IRI")
+    if len(value) > MAX_IRI:
+        raise LrsError(400, f"activityId is longer than the {MAX_IRI} characters stored")
     return value
 
 
@@ -41,6 +46,8 @@ def _agent(xreq: XRequest) -> tuple[dict, str]:
     key = agent_key(value)
     if key is None:
         raise LrsError(400, "agent must be an Agent or an identified Group")
+    if len(key) > MAX_AGENT_KEY:
+        raise LrsError(400, f"the agent's identifier is longer than {MAX_AGENT_KEY} characters")
     return value, key
 
 
@@ -81,6 +88,8 @@ def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
     if xreq.method in ("PUT", "POST"):
         if document_id is None:
             raise LrsError(400, f"the {id_param} parameter is required")
+        if len(document_id) > MAX_IRI or len(xreq.content_type) > MAX_CONTENT_TYPE:
+            raise LrsError(400, f"the {id_param} or the Content-Type is too long to store")
         saved = documents.save_document(
             kind,
             document_id,

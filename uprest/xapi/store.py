@@ -158,6 +158,8 @@ def store_statements(
         if given is not None and given.lower() != require_id.lower():
             raise StatementError("statement.id", "must equal the statementId parameter")
         statements = [{**statements[0], "id": statements[0].get("id", require_id)}]
+    for index, data in enumerate(statements):
+        _check_sizes(data, "statement" if len(statements) == 1 else f"statements[{index}]")
     ids = [s["id"].lower() for s in statements if "id" in s]
     if len(ids) != len(set(ids)):
         raise StatementError("statements", "the batch repeats a statement id")
@@ -241,6 +243,24 @@ class Stored:
     target_statement_id: str | None
     verb_id: str
     data: dict
+
+
+MAX_IRI = 2048  # the indexed IRI and agent columns' sizes (models.py)
+MAX_AGENT_KEY = 600
+
+
+def _check_sizes(data: dict, path: str) -> None:
+    """Refuse (400) identifiers longer than the indexed columns hold, before anything is written.
+
+    xAPI sets no length limit, but an LRS must not fail on what it can't store; SQLite would
+    keep the long value, PostgreSQL would refuse it mid-transaction.
+    """
+    for kind, value in _index_rows(data):
+        agent = kind in (IndexKind.AGENT, IndexKind.RELATED_AGENT)
+        limit = MAX_AGENT_KEY if agent else MAX_IRI
+        if len(value) > limit:
+            what = "an agent identifier" if agent else "an IRI"
+            raise StatementError(path, f"{what} is longer than the {limit} characters stored")
 
 
 def _columns(data: dict, writer: Writer) -> dict:
