@@ -278,3 +278,21 @@ def test_trainer_sees_module_results_from_the_record(
     assert "<strong>1</strong> enrolled" in text and "q1</a>" in text
     assert len(queries) < 12
     assert trainer
+
+
+def test_learning_statements_name_their_activities(client, courses, login_as):
+    import json
+
+    from uprest.xapi.models import Statement
+
+    user = login_as(Role.LEARNER)
+    client.post("/learn/modules/online-presence/enrol")
+    client.get("/learn/modules/online-presence/lessons/why-be-found")
+    names = [
+        json.loads(doc)["object"].get("definition", {}).get("name", {})
+        for doc in db.session.scalars(
+            sa.select(Statement.document).where(Statement.user_id == user.id).order_by(Statement.id)
+        )
+    ]
+    assert names[0]["en-GB"] == "Be found online" and "sv-SE" in names[0]
+    assert names[1]["en-GB"]  # the lesson's own title

@@ -36,11 +36,13 @@ def _record(
     parent: str | None = None,
     result: dict | None = None,
     attempt: int | None = None,
+    name: dict | None = None,
 ) -> LearningEvent:
     row = emit(
         user=db.session.get(User, user_id),
         verb=verb,
         activity=activity,
+        name=name or None,
         activity_type=activity_type,
         registration=registration,
         parent=parent,
@@ -54,8 +56,33 @@ def _module(enrolment: Enrolment) -> str:
     return f"modules/{enrolment.module.slug}"
 
 
+def _titles(texts: dict) -> dict[str, str]:
+    """The activity's name in every language it has, so other LRSs and the viewer can show it."""
+    return {locale: text["title"] for locale, text in (texts or {}).items() if text.get("title")}
+
+
+def _module_name(enrolment: Enrolment) -> dict[str, str]:
+    return _titles(enrolment.version.outline.get("text"))
+
+
+def _lesson_name(enrolment: Enrolment, lesson: str) -> dict[str, str]:
+    texts = enrolment.version.content.get("text") or {}
+    return {
+        locale: title
+        for locale, text in texts.items()
+        if isinstance(title := (text.get("lessons") or {}).get(lesson), str) and title
+    }
+
+
 def record_enrolled(enrolment: Enrolment) -> LearningEvent:
-    return _record(enrolment.user_id, "registered", enrolment.uuid, _module(enrolment), MODULE_TYPE)
+    return _record(
+        enrolment.user_id,
+        "registered",
+        enrolment.uuid,
+        _module(enrolment),
+        MODULE_TYPE,
+        name=_module_name(enrolment),
+    )
 
 
 def record_path_enrolled(path_enrolment: PathEnrolment) -> LearningEvent:
@@ -65,6 +92,7 @@ def record_path_enrolled(path_enrolment: PathEnrolment) -> LearningEvent:
         path_enrolment.uuid,
         f"paths/{path_enrolment.path.slug}",
         PATH_TYPE,
+        name=_titles(path_enrolment.path.document.get("text")),
     )
 
 
@@ -76,6 +104,7 @@ def record_lesson_viewed(enrolment: Enrolment, lesson: str) -> LearningEvent:
         f"{_module(enrolment)}/lessons/{lesson}",
         LESSON_TYPE,
         parent=_module(enrolment),
+        name=_lesson_name(enrolment, lesson),
     )
 
 
@@ -103,6 +132,7 @@ def record_quiz_result(enrolment: Enrolment, score: int, passed: bool, attempt: 
         f"{_module(enrolment)}/quiz",
         ASSESSMENT_TYPE,
         parent=_module(enrolment),
+        name=_module_name(enrolment),
         result={
             "score": {"raw": score, "min": 0, "max": 100, "scaled": score / 100},
             "success": passed,
@@ -123,6 +153,7 @@ def record_module_completed(enrolment: Enrolment) -> LearningEvent:
         _module(enrolment),
         MODULE_TYPE,
         result={"completion": True},
+        name=_module_name(enrolment),
     )
 
 
@@ -135,4 +166,5 @@ def record_path_completed(path_enrolment: PathEnrolment) -> LearningEvent:
         f"paths/{path_enrolment.path.slug}",
         PATH_TYPE,
         result={"completion": True},
+        name=_titles(path_enrolment.path.document.get("text")),
     )
