@@ -43,6 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from lrs_statements import QUERY_TYPES, Generator  # noqa: E402
 
 import uprest.accounts.models  # noqa: E402, F401 (gives xapi_statements.user_id its type)
+from uprest.core import bulk  # noqa: E402
 from uprest.xapi import store  # noqa: E402
 from uprest.xapi.models import Statement, StatementIndex  # noqa: E402
 
@@ -228,13 +229,12 @@ def raw_rows(gen: Generator, count: int, writer: store.Writer) -> list[tuple[dic
 
 
 def raw_insert(engine: sa.Engine, rows: list, batch: int = BATCH) -> tuple[float, float]:
-    """Insert as ``store._insert_batch`` does: two executemany and a commit per ``batch``.
+    """Insert as ``store._insert_batch`` does, with the same bulk helpers (COPY on PostgreSQL,
+    executemany on SQLite), and a commit per ``batch``.
 
     Returns the seconds taken and the CPU seconds of this process and its database backend.
     """
-    insert = sa.insert(Statement.__table__).returning(
-        Statement.__table__.c.id, sort_by_parameter_order=True
-    )
+    table = Statement.__table__
     with engine.connect() as conn:
         backend = []
         if engine.dialect.name == "postgresql":
@@ -242,13 +242,13 @@ def raw_insert(engine: sa.Engine, rows: list, batch: int = BATCH) -> tuple[float
         started, cpu = time.perf_counter(), time.process_time() + proc_cpu(backend)
         for i in range(0, len(rows), batch):
             part = rows[i : i + batch]
-            pks = conn.execute(insert, [columns for columns, _facts in part]).scalars().all()
+            pks = bulk.insert_returning_ids(table, [columns for columns, _ in part], conn)
             index_rows = [
-                {"statement_pk": pk, "kind": int(kind), "value": value, "stored": c["stored"]}
-                for pk, (c, facts) in zip(pks, part, strict=True)
+                (pk, int(kind), value, columns["stored"])
+                for pk, (columns, facts) in zip(pks, part, strict=True)
                 for kind, value in facts
             ]
-            conn.execute(sa.insert(StatementIndex.__table__), index_rows)
+            bulk.insert_rows(StatementIndex.__table__, store.INDEX_COLUMNS, index_rows, conn)
             conn.commit()
         cpu = time.process_time() + proc_cpu(backend) - cpu
     return time.perf_counter() - started, cpu

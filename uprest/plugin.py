@@ -58,7 +58,11 @@ class Uprest:
 
 
 def _configure_sqlite(app: Flask) -> None:
-    """WAL and foreign keys for SQLite, and real transactions so savepoints work."""
+    """WAL and foreign keys for SQLite, and real transactions so savepoints work.
+
+    Workers take turns at writing: each transaction holds SQLite's one write lock from its start
+    (readers of the WAL are not blocked). Serving many users at once is PostgreSQL's job.
+    """
     from sqlalchemy import event
 
     with app.app_context():
@@ -77,4 +81,7 @@ def _configure_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock up front, waiting up to busy_timeout for it. A deferred
+        # transaction that has read and then writes fails at once ("database is locked") when
+        # another worker wrote in between, and waiting would not help it.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -14,13 +14,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
+from uprest.xapi import jsonio
+from uprest.xapi.agents import agent_key
 from uprest.xapi.models import Statement
 from uprest.xapi.signals import statements_stored
 from uprest.xapi.validation import VOIDED
@@ -52,12 +56,25 @@ def _key(data: dict) -> tuple[str, str] | None:
     return registration.lower(), obj["id"]
 
 
-def fold(row: ActivityProgress, data: dict, stored: datetime) -> None:
-    """Apply one statement to the progress row; the order of statements does not matter."""
+@dataclass
+class Fold:
+    """What some statements say about one registration and activity; merged with ``|``."""
+
+    actor_key: str
+    last_statement_at: datetime
+    statements: int = 0
+    is_completed: bool = False
+    is_passed: bool | None = None
+    best_score: float | None = None
+    progress: int = 0
+
+
+def fold(row: Fold, data: dict, stored: datetime) -> None:
+    """Apply one statement; the order of statements does not matter (see ``_merged``)."""
     verb = data["verb"]["id"]
     result = data.get("result", {})
-    row.statements = (row.statements or 0) + 1
-    row.last_statement_at = max(row.last_statement_at or stored, stored)
+    row.statements += 1
+    row.last_statement_at = max(row.last_statement_at, stored)
     if verb in (ADL + "completed", ADL + "passed") or result.get("completion") is True:
         row.is_completed = True
     if verb == ADL + "passed" or result.get("success") is True:
@@ -69,23 +86,32 @@ def fold(row: ActivityProgress, data: dict, stored: datetime) -> None:
         row.best_score = scaled if row.best_score is None else max(row.best_score, scaled)
     progress = result.get("extensions", {}).get(CMI5_PROGRESS)
     if isinstance(progress, (int, float)) and not isinstance(progress, bool):
-        row.progress = max(row.progress or 0, min(100, int(progress)))
+        row.progress = max(row.progress, min(100, int(progress)))
     if row.is_completed:
         row.progress = 100
 
 
-def _fresh(key: tuple[str, str], data: dict, stored: datetime) -> ActivityProgress:
-    from uprest.xapi.agents import agent_key
+def _merged(table: sa.Table, new) -> dict:
+    """The stored row combined with a new fold in SQL, as ``fold`` would combine them.
 
-    return ActivityProgress(
-        registration=key[0],
-        activity_id=key[1],
-        actor_key=agent_key(data["actor"]) or "",
-        is_completed=False,
-        progress=0,
-        statements=0,
-        last_statement_at=stored,
+    Done by the database (INSERT … ON CONFLICT DO UPDATE) so that two workers folding into the
+    same row at once both count, without reading the row first.
+    """
+    old = table.c
+    passed = sa.case(
+        (sa.or_(old.is_passed.is_(True), new.is_passed.is_(True)), sa.true()),
+        (sa.and_(old.is_passed.is_(None), new.is_passed.is_(None)), sa.null()),
+        else_=sa.false(),
     )
+    return {
+        "statements": old.statements + new.statements,
+        "last_statement_at": bulk.greater(old.last_statement_at, new.last_statement_at),
+        "is_completed": sa.or_(old.is_completed, new.is_completed),
+        "is_passed": passed,
+        "best_score": bulk.greater(old.best_score, new.best_score),
+        "progress": bulk.greater(old.progress, new.progress),
+        "updated_at": utcnow(),
+    }
 
 
 def _recompute(key: tuple[str, str]) -> None:
@@ -104,32 +130,36 @@ def _recompute(key: tuple[str, str]) -> None:
         )
         .order_by(Statement.stored, Statement.id)
     )
-    apply_all((json.loads(row.document), row.stored) for row in rows)
+    apply_all((jsonio.loads(row.document), row.stored) for row in rows)
 
 
 def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
-    """Fold many statements in memory and write the rows once; returns how many were used."""
-    keyed = [(key, data, stored) for data, stored in items if (key := _key(data))]
-    if not keyed:
-        return 0
-    wanted = {key for key, _data, _stored in keyed}
-    rows: dict[tuple[str, str], ActivityProgress] = {
-        (row.registration, row.activity_id): row
-        for row in db.session.scalars(
-            sa.select(ActivityProgress).where(
-                sa.tuple_(ActivityProgress.registration, ActivityProgress.activity_id).in_(wanted)
-            )
-        )
-    }
+    """Fold many statements in memory, then merge them in with one statement; returns how many."""
+    folds: dict[tuple[str, str], Fold] = {}
     used = 0
-    for key, data, stored in keyed:
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = _fresh(key, data, stored)
-        fold(row, data, stored)
+    for data, stored in items:
+        key = _key(data)
+        if key is None:
+            continue
+        if key not in folds:
+            folds[key] = Fold(actor_key=agent_key(data["actor"]) or "", last_statement_at=stored)
+        fold(folds[key], data, stored)
         used += 1
-    db.session.add_all(rows.values())
-    db.session.flush()
+    if not folds:
+        return 0
+    now = utcnow()
+    rows = [  # in key order, so that concurrent merges lock rows in the same order
+        {"registration": key[0], "activity_id": key[1], "updated_at": now, **vars(folds[key])}
+        for key in sorted(folds)
+    ]
+    table = ActivityProgress.__table__
+    statement = bulk.upsert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.registration, table.c.activity_id],
+        set_=_merged(table, statement.excluded),
+    )
+    # RETURNING makes SQLAlchemy send the rows as multi-row VALUES ("insertmanyvalues")
+    db.session.execute(statement.returning(table.c.registration), rows).all()
     return used
 
 
@@ -152,17 +182,15 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
             wanted.append((data, stored, pk, registration.lower(), match))
     if not wanted:
         return
-    registrations = {item[3] for item in wanted}
-    modules = {
-        e.uuid: e
-        for e in db.session.scalars(sa.select(Enrolment).where(Enrolment.uuid.in_(registrations)))
-    }
-    followed = {
-        p.uuid: p
-        for p in db.session.scalars(
-            sa.select(PathEnrolment).where(PathEnrolment.uuid.in_(registrations))
-        )
-    }
+
+    def enrolments(model, group: str) -> dict:
+        registrations = {item[3] for item in wanted if item[4][group]}
+        if not registrations:
+            return {}
+        rows = db.session.scalars(sa.select(model).where(model.uuid.in_(registrations)))
+        return {row.uuid: row for row in rows}
+
+    modules, followed = enrolments(Enrolment, "module"), enrolments(PathEnrolment, "path")
     rows = []
     for data, stored, pk, registration, match in wanted:
         result = data.get("result", {})
@@ -263,7 +291,7 @@ def rebuild(batch_size: int = 2000):
         if not rows:
             return
         last_id = rows[-1].id
-        documents = [(json.loads(row.document), row.stored, row.id) for row in rows]
+        documents = [(jsonio.loads(row.document), row.stored, row.id) for row in rows]
         apply_all((data, stored) for data, stored, _pk in documents)
         project_events(documents)
         yield len(rows)

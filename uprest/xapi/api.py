@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC
 from functools import wraps
@@ -13,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.xapi import multipart, query, store
+from uprest.xapi import jsonio, multipart, query, store
 from uprest.xapi.agents import agent_key, parse_agent_param
 from uprest.xapi.documents import DocumentError
 from uprest.xapi.http import (
@@ -110,7 +109,7 @@ def _authority(xreq: XRequest) -> dict:
 
 def _json_body(xreq: XRequest):
     try:
-        return json.loads(xreq.body)
+        return jsonio.loads(xreq.body)
     except ValueError:
         raise LrsError(400, "the body is not valid JSON") from None
 
@@ -220,7 +219,7 @@ def _filters(xreq: XRequest) -> query.Filters:
 
 
 def _render(document: str, xreq: XRequest, fmt: str) -> dict:
-    data = json.loads(document)
+    data = jsonio.loads(document)
     if fmt == "ids":
         return ids_format(data)
     if fmt == "canonical":
@@ -290,6 +289,10 @@ def _get_statements(xreq: XRequest):
     more = ""
     if following is not None:
         more = url_for("uprest.xapi.statements", more=query.encode_cursor(following))
+    if fmt == "exact" and not with_attachments:  # the stored JSON as it is, not re-encoded
+        statements = ",".join(row.document for row in rows)
+        body = f'{{"statements":[{statements}],"more":{jsonio.dumps(more)}}}'
+        return _respond(xreq, body, rows, with_attachments)
     result = {
         "statements": [_render(row.document, xreq, fmt) for row in rows],
         "more": more,

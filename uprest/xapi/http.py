@@ -6,10 +6,10 @@ import base64
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from flask import Response, current_app, json, request, url_for
+from flask import Response, current_app, request, url_for
 
 from uprest.core.time import utcnow
-from uprest.xapi import clients
+from uprest.xapi import clients, jsonio
 from uprest.xapi.models import LrsClient
 from uprest.xapi.normalise import format_timestamp
 
@@ -182,7 +182,7 @@ def reply(
     elif isinstance(body, (bytes, str)):
         data = body
     else:
-        data = json.dumps(body, ensure_ascii=False)
+        data = jsonio.dumps(body)
     response = Response(data, status=status, mimetype=mimetype if body is not None else None)
     response.headers.update(headers or {})
     version = (

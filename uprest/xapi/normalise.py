@@ -51,15 +51,29 @@ def utc_timestamp_text(value: str) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 
 
-def context_activities_as_arrays(statement: dict) -> None:
-    for holder in (statement, statement.get("object", {})):
-        activities = (
-            holder.get("context", {}).get("contextActivities") if isinstance(holder, dict) else None
-        )
-        if activities:
-            for key in CONTEXT_ACTIVITY_KEYS:
-                if key in activities and not isinstance(activities[key], list):
-                    activities[key] = [activities[key]]
+def context_activities_as_arrays(statement: dict) -> dict:
+    """The statement with every contextActivities value an array; copies only what it changes."""
+    statement = _arrays_in(statement)
+    obj = statement.get("object")
+    if isinstance(obj, dict):
+        fixed = _arrays_in(obj)
+        if fixed is not obj:
+            statement = {**statement, "object": fixed}
+    return statement
+
+
+def _arrays_in(holder: dict) -> dict:
+    context = holder.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    if not isinstance(activities, dict) or all(
+        isinstance(value, list) for key, value in activities.items() if key in CONTEXT_ACTIVITY_KEYS
+    ):
+        return holder
+    arrays = {
+        key: [value] if key in CONTEXT_ACTIVITY_KEYS and not isinstance(value, list) else value
+        for key, value in activities.items()
+    }
+    return {**holder, "context": {**context, "contextActivities": arrays}}
 
 
 _SECONDS = re.compile(r"(\d+)(?:[.,](\d+))?S$")
@@ -83,7 +97,7 @@ def comparable(statement: dict, *, with_timestamp: bool = True) -> dict:
     value = copy.deepcopy(statement)
     for key in ("id", "authority", "stored", "version", "timestamp"):
         value.pop(key, None)
-    context_activities_as_arrays(value)
+    value = context_activities_as_arrays(value)
     if value.get("object", {}).get("objectType") == "StatementRef":
         value["object"]["id"] = value["object"]["id"].lower()
     registration = value.get("context", {}).get("registration")

@@ -73,7 +73,11 @@ def _conditions(filters: Filters):
     return lookups
 
 
-def find_statements(filters: Filters) -> tuple[list[Statement], Filters | None]:
+# what a page needs: rows with these attributes, not ORM objects (cheaper for 500 of them)
+PAGE_COLUMNS = (Statement.id, Statement.stored, Statement.user_id, Statement.document)
+
+
+def find_statements(filters: Filters) -> tuple[list[sa.Row], Filters | None]:
     """A page of non-voided statements in ``stored`` order, and the filters of the next page."""
     lookups = _conditions(filters)
     order_desc = not filters.ascending
@@ -81,7 +85,7 @@ def find_statements(filters: Filters) -> tuple[list[Statement], Filters | None]:
         driver = sa.orm.aliased(StatementIndex)
         kind, value = lookups[0]
         stmt = (
-            sa.select(Statement)
+            sa.select(*PAGE_COLUMNS)
             .join(driver, driver.statement_pk == Statement.id)
             .where(driver.kind == int(kind), driver.value == value)
         )
@@ -96,7 +100,7 @@ def find_statements(filters: Filters) -> tuple[list[Statement], Filters | None]:
                 )
             )
     else:
-        stmt = sa.select(Statement)
+        stmt = sa.select(*PAGE_COLUMNS)
         stored_col, pk_col = Statement.stored, Statement.id
     stmt = stmt.where(Statement.is_voided.is_(False))
     if filters.client_id is not None:
@@ -116,7 +120,7 @@ def find_statements(filters: Filters) -> tuple[list[Statement], Filters | None]:
     else:
         stmt = stmt.order_by(stored_col.asc(), pk_col.asc())
     size = filters.page_size
-    rows = list(db.session.scalars(stmt.limit(size + 1)))
+    rows = list(db.session.execute(stmt.limit(size + 1)))
     if len(rows) <= size:
         return rows, None
     rows = rows[:size]
@@ -133,7 +137,7 @@ def get_statement(statement_id: str, *, voided: bool) -> Statement | None:
     return row
 
 
-def attachment_hashes(rows: list[Statement]) -> list[str]:
+def attachment_hashes(rows) -> list[str]:
     hashes = []
     for row in rows:
         for item in json.loads(row.document).get("attachments", []):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from wsgiref.handlers import format_date_time
 
 from uprest.extensions import db
-from uprest.xapi import documents
+from uprest.xapi import documents, jsonio
 from uprest.xapi.agents import agent_key, parse_agent_param, person
 from uprest.xapi.api import METHODS, bp, lrs_endpoint
 from uprest.xapi.http import LrsError, XRequest, authenticate, reply
@@ -149,7 +148,7 @@ def agents(xreq: XRequest):
     if value.get("objectType") == "Group":
         raise LrsError(400, "the agents resource takes an Agent")
     record = db.session.get(AgentRecord, key)
-    known = json.loads(record.document) if record else []
+    known = jsonio.loads(record.document) if record else []
     return reply(xreq, person(value, known))
 
 
@@ -162,4 +161,4 @@ def activities(xreq: XRequest):
     record = db.session.get(Activity, activity_id)
     if record is None:
         return reply(xreq, {"objectType": "Activity", "id": activity_id})
-    return reply(xreq, json.loads(record.document))
+    return reply(xreq, jsonio.loads(record.document))

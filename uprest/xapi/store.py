@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -12,9 +10,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.xapi import signatures
+from uprest.xapi import jsonio, signatures
 from uprest.xapi.agents import agent_key, agent_keys
 from uprest.xapi.models import (
     Activity,
@@ -119,8 +118,8 @@ def _index_rows(data: dict) -> set[tuple[int, str]]:
 
 def prepare(data: dict, *, version: str, writer: Writer, stored: datetime) -> dict:
     """The statement as the LRS keeps it: id, stored, timestamp, authority, version set."""
-    data = copy.deepcopy(data)
-    data.setdefault("id", str(uuid.uuid4()))
+    data = context_activities_as_arrays(data)
+    data = {**data, "id": data["id"] if "id" in data else str(uuid.uuid4())}
     data["stored"] = format_timestamp(stored)
     if "timestamp" not in data:
         data["timestamp"] = data["stored"]
@@ -128,7 +127,6 @@ def prepare(data: dict, *, version: str, writer: Writer, stored: datetime) -> di
         data["timestamp"] = utc_timestamp_text(data["timestamp"])
     data["authority"] = writer.authority
     data.setdefault("version", "2.0.0" if version.startswith("2") else "1.0.0")
-    context_activities_as_arrays(data)
     return data
 
 
@@ -158,34 +156,34 @@ def store_statements(
         if given is not None and given.lower() != require_id.lower():
             raise StatementError("statement.id", "must equal the statementId parameter")
         statements = [{**statements[0], "id": statements[0].get("id", require_id)}]
-    for index, data in enumerate(statements):
-        _check_sizes(data, "statement" if len(statements) == 1 else f"statements[{index}]")
     ids = [s["id"].lower() for s in statements if "id" in s]
     if len(ids) != len(set(ids)):
         raise StatementError("statements", "the batch repeats a statement id")
     _check_attachments(statements, attachments)
     existing = _existing(ids)
     result = StoreResult(ids=[])
-    new_rows = []
+    new_rows, facts = [], []
     voiding_targets: dict[str, str] = {}
-    for data in statements:
+    for index, data in enumerate(statements):
         sid = data.get("id", "").lower()
         if sid in existing:
             with_timestamp = "timestamp" in data
-            old = comparable(json.loads(existing[sid].document), with_timestamp=with_timestamp)
+            old = comparable(jsonio.loads(existing[sid].document), with_timestamp=with_timestamp)
             if old != comparable(data, with_timestamp=with_timestamp):
                 raise Conflict(sid)
             result.ids.append(existing[sid].statement_id)
             continue
         stored = _next_stored()
         prepared = prepare(data, version=version, writer=writer, stored=stored)
+        facts.append(_index_rows(prepared))
+        _check_sizes(facts[-1], "statement" if len(statements) == 1 else f"statements[{index}]")
         if prepared["verb"]["id"] == VOIDED:
             voiding_targets[prepared["id"].lower()] = prepared["object"]["id"].lower()
         new_rows.append(prepared)
         result.ids.append(prepared["id"])
     _check_voiding(voiding_targets, new_rows)
     if new_rows:
-        result.stored = _insert_batch(new_rows, writer)
+        result.stored = _insert_batch(new_rows, facts, writer)
     _save_attachments(attachments)
     return result
 
@@ -249,13 +247,13 @@ MAX_IRI = 2048  # the indexed IRI and agent columns' sizes (models.py)
 MAX_AGENT_KEY = 600
 
 
-def _check_sizes(data: dict, path: str) -> None:
+def _check_sizes(facts: set[tuple[int, str]], path: str) -> None:
     """Refuse (400) identifiers longer than the indexed columns hold, before anything is written.
 
     xAPI sets no length limit, but an LRS must not fail on what it can't store; SQLite would
     keep the long value, PostgreSQL would refuse it mid-transaction.
     """
-    for kind, value in _index_rows(data):
+    for kind, value in facts:
         agent = kind in (IndexKind.AGENT, IndexKind.RELATED_AGENT)
         limit = MAX_AGENT_KEY if agent else MAX_IRI
         if len(value) > limit:
@@ -279,16 +277,17 @@ def _columns(data: dict, writer: Writer) -> dict:
         "is_voided": False,
         "client_id": writer.client_id,
         "user_id": writer.user_id,
-        "document": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        "document": jsonio.dumps(data),
     }
 
 
-def _insert_batch(batch: list[dict], writer: Writer) -> list[Stored]:
-    """One INSERT for the statements, one for their index rows, whatever the batch size."""
+INDEX_COLUMNS = ("statement_pk", "kind", "value", "stored")
+
+
+def _insert_batch(batch: list[dict], facts: list[set], writer: Writer) -> list[Stored]:
+    """One bulk write for the statements, one for their index rows, whatever the batch size."""
     columns = [_columns(data, writer) for data in batch]
-    pks = db.session.scalars(
-        sa.insert(Statement).returning(Statement.id, sort_by_parameter_order=True), columns
-    ).all()
+    pks = bulk.insert_returning_ids(Statement.__table__, columns)
     written = [
         Stored(
             pk,
@@ -302,24 +301,20 @@ def _insert_batch(batch: list[dict], writer: Writer) -> list[Stored]:
         )
         for pk, c, data in zip(pks, columns, batch, strict=True)
     ]
-    facts: dict[str, set[tuple[int, str]]] = {}
+    known: dict[str, set[tuple[int, str]]] = {}
     index_rows = []
-    for item in written:
-        rows = _index_rows(item.data)
+    for item, rows in zip(written, facts, strict=True):
         if item.target_statement_id:
-            rows |= facts.get(item.target_statement_id) or _inherited_rows(item.target_statement_id)
+            rows |= known.get(item.target_statement_id) or _inherited_rows(item.target_statement_id)
             if item.verb_id == VOIDED:
                 db.session.execute(
                     sa.update(Statement)
                     .where(Statement.statement_id == item.target_statement_id)
                     .values(is_voided=True)
                 )
-        facts[item.statement_id] = rows
-        index_rows += [
-            {"statement_pk": item.pk, "kind": int(k), "value": v, "stored": item.stored}
-            for k, v in rows
-        ]
-    db.session.execute(sa.insert(StatementIndex), index_rows)
+        known[item.statement_id] = rows
+        index_rows += [(item.pk, int(kind), value, item.stored) for kind, value in sorted(rows)]
+    bulk.insert_rows(StatementIndex.__table__, INDEX_COLUMNS, index_rows)
     _remember_definitions(batch)
     if current_app.config.get("UPREST_XAPI_FORWARD_URL"):
         db.session.execute(sa.insert(OutboxItem), [{"statement_pk": i.pk} for i in written])
@@ -352,7 +347,7 @@ def _merged_activity(old: dict | None, obj: dict) -> dict:
 
 
 def _remember_definitions(batch: list[dict]) -> None:
-    """Keep the latest definition of each activity and every form of each agent (2 queries)."""
+    """Keep the latest definition of each activity and every form of each agent."""
     activities: dict[str, list[dict]] = {}
     agents: dict[str, list[dict]] = {}
     for data in batch:
@@ -365,36 +360,53 @@ def _remember_definitions(batch: list[dict]) -> None:
                 forms = agents.setdefault(key, [])
                 if agent not in forms:
                     forms.append(agent)
-    if activities:
-        known = {
-            row.activity_id: row
-            for row in db.session.scalars(
-                sa.select(Activity).where(Activity.activity_id.in_(list(activities)))
+
+    def activity(key: str, document: str | None) -> str:
+        merged = jsonio.loads(document) if document else None
+        for obj in activities[key]:
+            merged = _merged_activity(merged, obj)
+        return jsonio.dumps(merged)
+
+    def agent(key: str, document: str | None) -> str:
+        old = jsonio.loads(document) if document else []
+        return jsonio.dumps(old + [form for form in agents[key] if form not in old])
+
+    _merge_documents(Activity.__table__, "activity_id", list(activities), activity)
+    _merge_documents(AgentRecord.__table__, "agent_key", list(agents), agent)
+
+
+def _merge_documents(table: sa.Table, key_name: str, keys: list[str], merge) -> None:
+    """Write ``merge(key, stored_document)`` for each key, without losing a concurrent write.
+
+    Known rows whose document doesn't change (the usual case) cost one SELECT and no lock. New
+    rows are inserted ON CONFLICT DO NOTHING; an update only applies if the document is still the
+    one read. What another transaction got to first is read again under a row lock and merged.
+    """
+    if not keys:
+        return
+    key_column, document = table.c[key_name], table.c.document
+    keys = sorted(keys)  # one lock order for every writer
+    query = sa.select(key_column, document).where(key_column.in_(keys))
+    known = {key: text for key, text in db.session.execute(query)}
+    again = []
+    fresh = [{key_name: k, "document": merge(k, None)} for k in keys if k not in known]
+    if fresh:
+        statement = bulk.upsert(table).values(fresh).on_conflict_do_nothing()
+        inserted = set(db.session.scalars(statement.returning(key_column)))
+        again += [row[key_name] for row in fresh if row[key_name] not in inserted]
+    for key, old in known.items():
+        text = merge(key, old)
+        if text != old:
+            changed = db.session.execute(
+                sa.update(table)
+                .where(key_column == key, document == old)
+                .values(document=text)
+                .execution_options(synchronize_session=False)
             )
-        }
-        for activity_id, objects in activities.items():
-            row = known.get(activity_id)
-            merged = json.loads(row.document) if row else None
-            for obj in objects:
-                merged = _merged_activity(merged, obj)
-            text = json.dumps(merged, ensure_ascii=False)
-            if row is None:
-                db.session.add(Activity(activity_id=activity_id, document=text))
-            elif row.document != text:
-                row.document = text
-    if agents:
-        known = {
-            row.agent_key: row
-            for row in db.session.scalars(
-                sa.select(AgentRecord).where(AgentRecord.agent_key.in_(list(agents)))
-            )
-        }
-        for key, forms in agents.items():
-            row = known.get(key)
-            if row is None:
-                db.session.add(AgentRecord(agent_key=key, document=json.dumps(forms)))
-                continue
-            old = json.loads(row.document)
-            fresh = [form for form in forms if form not in old]
-            if fresh:
-                row.document = json.dumps(old + fresh)
+            if changed.rowcount == 0:
+                again.append(key)
+    for key in sorted(again):
+        old = db.session.scalar(sa.select(document).where(key_column == key).with_for_update())
+        db.session.execute(
+            sa.update(table).where(key_column == key).values(document=merge(key, old))
+        )

@@ -1,0 +1,72 @@
+"""Bulk writes for the hot paths: COPY on PostgreSQL, and INSERT … ON CONFLICT on both engines.
+
+The ORM's unit of work and psycopg's ``executemany`` send one statement per row; for the
+learning record's index (about ten rows per statement) that per-row work was most of the
+database's share of an ingest. The helpers run on the session's own connection, inside its
+transaction, so a failure later in the unit of work rolls them back with everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from uprest.extensions import db
+
+
+def insert_rows(
+    table: sa.Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    connection: sa.Connection | None = None,
+) -> None:
+    """Append ``rows`` (tuples in the order of ``columns``) to ``table``; no defaults applied."""
+    connection = connection or db.session.connection()
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    rows = [dict(zip(columns, row, strict=True)) for row in rows]
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+def insert_returning_ids(
+    table: sa.Table, rows: list[dict], connection: sa.Connection | None = None
+) -> list[int]:
+    """Insert ``rows`` (dicts with every column but ``id``); their new ids, in order.
+
+    PostgreSQL: the ids are drawn from the table's sequence, then the rows are COPYed.
+    """
+    connection = connection or db.session.connection()
+    if connection.dialect.name != "postgresql":
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(connection.scalars(statement, rows))
+    draw = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+    ids = sorted(connection.scalars(sa.text(draw), {"table": table.name, "n": len(rows)}))
+    columns = list(rows[0])
+    insert_rows(
+        table,
+        ["id", *columns],
+        ([id_, *(row[c] for c in columns)] for id_, row in zip(ids, rows, strict=True)),
+        connection,
+    )
+    return ids
+
+
+def upsert(table: sa.Table):
+    """``INSERT`` with ``on_conflict_do_update``/``on_conflict_do_nothing`` and ``excluded``."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def greater(left, right):
+    """The larger of two values, NULL only when both are (GREATEST/max differ on NULL)."""
+    return sa.case(
+        (left.is_(None), right), (right.is_(None), left), (right > left, right), else_=left
+    )
