@@ -59,10 +59,44 @@ def insert_returning_ids(
     return ids
 
 
-def upsert(table: sa.Table):
-    """``INSERT`` with ``on_conflict_do_update``/``on_conflict_do_nothing`` and ``excluded``."""
+def merge_rows(table: sa.Table, rows: list[dict], keys: Sequence[str], merged) -> None:
+    """Insert ``rows``; a row whose ``keys`` exist is combined with it: ``merged(excluded)``
+    gives the SET clause. Rows must not repeat a key, and are locked in the order given.
+
+    PostgreSQL gets the rows as one array per column (``unnest``): the statement's text stays
+    the same whatever the batch size, so the server prepares it once per connection.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    if db.session.get_bind().dialect.name == "postgresql":
+        arrays = [
+            sa.bindparam(f"rows_{name}", type_=postgresql.ARRAY(table.c[name].type))
+            for name in columns
+        ]
+        source = sa.func.unnest(*arrays).table_valued(*columns).render_derived()
+        statement = postgresql.insert(table).from_select(columns, sa.select(*source.c))
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_=merged(statement.excluded)
+        )
+        db.session.execute(statement, {f"rows_{c}": [row[c] for row in rows] for c in columns})
+        return
+    statement = sqlite.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_=merged(statement.excluded)
+    )
+    # RETURNING makes SQLAlchemy send the rows as multi-row VALUES ("insertmanyvalues")
+    db.session.execute(statement.returning(table.c[keys[0]]), rows).all()
+
+
+def insert_new(table: sa.Table, rows: list[dict], key: str) -> set:
+    """Insert the rows whose ``key`` is not taken yet; the keys of those inserted."""
+    if not rows:
+        return set()
     dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = statement.on_conflict_do_nothing().returning(table.c[key])
+    return set(db.session.scalars(statement, rows))
 
 
 def greater(left, right):

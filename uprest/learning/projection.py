@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -153,13 +154,7 @@ def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
         for key in sorted(folds)
     ]
     table = ActivityProgress.__table__
-    statement = bulk.upsert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.registration, table.c.activity_id],
-        set_=_merged(table, statement.excluded),
-    )
-    # RETURNING makes SQLAlchemy send the rows as multi-row VALUES ("insertmanyvalues")
-    db.session.execute(statement.returning(table.c.registration), rows).all()
+    bulk.merge_rows(table, rows, ["registration", "activity_id"], partial(_merged, table))
     return used
 
 

@@ -390,10 +390,8 @@ def _merge_documents(table: sa.Table, key_name: str, keys: list[str], merge) -> 
     known = {key: text for key, text in db.session.execute(query)}
     again = []
     fresh = [{key_name: k, "document": merge(k, None)} for k in keys if k not in known]
-    if fresh:
-        statement = bulk.upsert(table).values(fresh).on_conflict_do_nothing()
-        inserted = set(db.session.scalars(statement.returning(key_column)))
-        again += [row[key_name] for row in fresh if row[key_name] not in inserted]
+    inserted = bulk.insert_new(table, fresh, key_name)
+    again += [row[key_name] for row in fresh if row[key_name] not in inserted]
     for key, old in known.items():
         text = merge(key, old)
         if text != old:
