@@ -84,6 +84,10 @@ class Journey:
         text = translations(self.locale).ugettext(msgid)
         return text % variables if variables else text
 
+    def tn(self, singular: str, plural: str, num: int) -> str:
+        """The plural form the app shows for ``num`` in this journey's language."""
+        return translations(self.locale).ngettext(singular, plural, num) % {"num": num}
+
     def assert_language(self) -> None:
         assert self.page.locator("html").get_attribute("lang") == self.locale, self.page.url
 
