@@ -95,6 +95,8 @@ def test_manager_registers_invites_surveys_enrols_and_follows_progress(live, jou
     enrol = m.page.locator("main form[action$='/enrol']")
     suggested = enrol.locator("input[name=module]").count()  # every suggestion comes ticked
     assert suggested >= 1 and enrol.locator(f"input[value={MODULE}]").is_checked()
+    # The module has no Latvian or Italian text: its English title says so to screen readers.
+    assert enrol.locator(f"a[href='/learn/modules/{MODULE}']").get_attribute("lang") == "en"
     enrol.locator("label", has_text=staff_name).locator("input[name=member]").check()
     m.click(enrol.locator("[type=submit]"))
     made = m.tn("%(num)s enrolment made.", "%(num)s enrolments made.", suggested)
