@@ -14,6 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.once]
 PLACES = {"lv": "Daugavpils", "it": "Cervia"}
 BUSINESSES = {"lv": "Krasta Kafejnīca", "it": "Trattoria del Porto"}
 NAMES = {"lv": ("Ilze Bērziņa", "Jānis Ozols"), "it": ("Giulia Rossi", "Marco Bianchi")}
+# Free text for the business's managers only; the reviewer journey checks it is never exported.
+COMMENTS = {
+    "lv": "Mūsu pavārs vasarā aiziet, tāpēc rezervācijas pieņem viesmīle.",
+    "it": "Il nostro cuoco parte d'estate, quindi le prenotazioni le prende la cameriera.",
+}
 FOLLOW_UP = "Follow-up survey 2026"  # the open wave of `flask uprest seed-demo`
 MODULE = "green-basics"  # tests/data/courses: two lessons and a quiz, not translated into lv, it
 
@@ -84,6 +89,7 @@ def test_manager_registers_invites_surveys_enrols_and_follows_progress(live, jou
     wave = m.page.locator("main section.card", has_text=FOLLOW_UP)
     m.click(wave.locator("a[href$='/business/0']"))
     assert m.heading() == m.t("Your business")
+    m.page.fill("#comments", COMMENTS[locale])
     answer_survey(m, level=4, importance=5)
     assert m.heading() == m.t("Gap profile of %(business)s", business=business)
     based_on = m.tn(

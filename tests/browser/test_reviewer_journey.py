@@ -10,6 +10,7 @@ import json
 import pytest
 
 from tests.browser.journey import log_in
+from tests.browser.test_manager_journey import BUSINESSES, COMMENTS
 from uprest.accounts.demo import DEMO_BUSINESSES
 
 pytestmark = [pytest.mark.browser, pytest.mark.once]
@@ -72,6 +73,8 @@ def test_reviewer_reads_the_summary_and_downloads_open_data(live, journey, local
     businesses = [name for name, _sector, _size in DEMO_BUSINESSES[slug]]
     assert not [name for name in businesses if name in text]
     assert "demo business" not in text
+    # The manager journey registers a business here (in Daugavpils) and writes a comment.
+    assert not [word for word in [*BUSINESSES.values(), *COMMENTS.values()] if word in text]
 
     with r.page.expect_download() as info:
         downloads.locator("a[href$='/summary.csv-metadata.json']").click()
