@@ -186,3 +186,32 @@ def test_staff_page_uses_a_fixed_number_of_queries(client, login_as, create_user
     with count_queries() as many:
         client.get("/business/staff")
     assert len(many) == len(few)
+
+
+def test_manager_sees_the_staffs_learning_progress(
+    client, courses, login_as, create_user, create_business, count_queries
+):
+    from uprest.courses.services import get_module
+    from uprest.learning import services as learning
+
+    manager = login_as(Role.MANAGER)
+    module = get_module("green-basics")
+    staff = create_user(business=manager.business, display_name="Sam Staff")
+    stranger = create_user(business=create_business("Elsewhere"), display_name="Olle Other")
+    for person in (staff, stranger):
+        learning.view_lesson(learning.enrol(person, module), "energy")
+    db.session.commit()
+    page = client.get("/business/staff").get_data(as_text=True)
+    progress = page.split('id="progress-heading"')[1].split("</section>")[0]
+    assert "Sam Staff" in progress and "Green basics" in progress
+    assert 'value="33"' in progress  # one of two lessons seen, the quiz not yet passed
+    assert "Olle Other" not in page
+
+    with count_queries() as few:
+        client.get("/business/staff")
+    for _ in range(5):
+        learning.enrol(create_user(business=manager.business), get_module("online-presence"))
+    db.session.commit()
+    with count_queries() as many:
+        client.get("/business/staff")
+    assert len(many) == len(few)

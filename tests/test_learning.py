@@ -276,6 +276,7 @@ def test_trainer_sees_module_results_from_the_record(
     assert page.status_code == 200 and learner.display_name not in text
     assert "<strong>2</strong> quiz attempts, 1 passed" in text
     assert "<strong>1</strong> enrolled" in text and "q1</a>" in text
+    assert "<strong>83%</strong> average best quiz score" in text  # formatted as a percentage
     assert len(queries) < 12
     assert trainer
 

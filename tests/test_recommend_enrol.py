@@ -77,3 +77,22 @@ def test_catalogue_modules_come_from_the_published_courses(app, courses):
 
     tags = {(t.slug, t.code, t.level) for t in recommend.catalogue_modules()}
     assert ("online-presence", "DIG-01", 3) in tags and ("green-basics", "GRN-01", 2) in tags
+
+
+def test_suggested_modules_shown_in_another_language_say_so(
+    client, courses, open_wave, answer_survey, login, create_user, create_business
+):
+    """The fixture modules have no Italian text: their English titles carry lang="en"."""
+    business = create_business("Bagno Sole")
+    manager = create_user(Role.MANAGER, business=business, locale="it")
+    wave = open_wave()
+    answer_survey(
+        wave, business, required={"DIG-01": 4, "GRN-01": 3}, current=({"DIG-01": 1, "GRN-01": 1},)
+    )
+    login(manager)
+    page = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    assert 'href="/learn/modules/green-basics" lang="en">Green basics</a>' in page
+    manager.locale = "sv"
+    db.session.commit()
+    page = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    assert 'href="/learn/modules/green-basics">Grön grund</a>' in page

@@ -84,6 +84,10 @@ class Journey:
         text = translations(self.locale).ugettext(msgid)
         return text % variables if variables else text
 
+    def tn(self, singular: str, plural: str, num: int) -> str:
+        """The plural form the app shows for ``num`` in this journey's language."""
+        return translations(self.locale).ngettext(singular, plural, num) % {"num": num}
+
     def assert_language(self) -> None:
         assert self.page.locator("html").get_attribute("lang") == self.locale, self.page.url
 
@@ -213,3 +217,26 @@ def log_in(j: Journey, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def log_out(j: Journey) -> None:
     j.click("header form button[type=submit]")
+
+
+def answer_survey(j: Journey, *, level: int, importance: int | None = None) -> None:
+    """Answer each page of a survey part (every competence at ``level``), then submit it.
+
+    The business part opens with the business's details, already filled in from its record;
+    it also asks how important each competence is.
+    """
+    for _page in range(12):
+        if j.heading() == j.t("Check and submit"):
+            break
+        groups = {"level_": level, "importance_": importance}
+        for prefix, value in groups.items():
+            if value is not None:
+                for radio in j.page.locator(f"main input[name^={prefix}][value='{value}']").all():
+                    radio.check()
+        j.click("main form.survey [name=next]")
+    assert j.heading() == j.t("Check and submit")
+    assert j.t("Every competence has an answer. You can still go back and change any page.") in (
+        j.text()
+    )
+    j.click("main form [name=submit]")
+    assert j.t("Thank you! Your answers have been submitted.") in j.flash()

@@ -1,4 +1,5 @@
-"""A learner, invited by their manager, goes from the invitation to a verified certificate."""
+"""A learner, invited by their manager, goes from the invitation through the skill survey and
+its recommendations to a verified certificate."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import uuid
 import pytest
 from babel.numbers import format_percent
 
-from tests.browser.journey import Journey, log_in, log_out
+from tests.browser.journey import Journey, answer_survey, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.once]
 
@@ -17,6 +18,7 @@ MODULE = "green-basics"  # tests/data/courses: two lessons and a two-question qu
 TITLES = {"en": "Green basics", "sv": "Grön grund"}
 WRONG = {"q-q1": "true", "q-q2": "a"}
 RIGHT = {"q-q1": "false", "q-q2": "b"}
+FOLLOW_UP = "Follow-up survey 2026"  # the open wave of `flask uprest seed-demo`
 
 
 def invite(live, journey, locale: str, email: str) -> str:
@@ -51,9 +53,19 @@ def test_learner_from_invitation_to_verified_certificate(live, journey, locale):
     j.click("main form [type=submit]")
     assert j.t("You have joined %(business)s.", business=BUSINESS) in j.flash()
 
-    j.click("nav a[href='/learn/catalogue']")
-    assert j.heading() == j.t("Course catalogue")
-    j.click(f"main a[href='/learn/modules/{MODULE}']")
+    # The follow-up wave of `seed-demo` is open and the business part answered by the manager:
+    # a self-assessment at the lowest level leaves a gap in every competence.
+    j.click("nav a[href='/surveys/']")
+    assert j.heading() == j.t("Skill survey")
+    wave = j.page.locator("main section.card", has_text=FOLLOW_UP)
+    j.click(wave.locator("a[href$='/self/0']"))
+    answer_survey(j, level=1)
+    assert j.heading() == j.t("Your skill gaps")
+    assert j.page.locator("main section.card ol li").count() >= 1
+    suggested = j.page.locator("ol[aria-labelledby=suggested-heading] li")
+    assert any(TITLES[locale] in item for item in suggested.all_inner_texts())
+    j.end_state("learner-gaps", readme=locale == "sv")
+    j.click(suggested.locator(f"a[href='/learn/modules/{MODULE}']"))
     assert j.heading() == TITLES[locale]
     j.click(f"form[action='/learn/modules/{MODULE}/enrol'] [type=submit]")
     assert j.heading() == {"en": "Saving energy", "sv": "Spara energi"}[locale]

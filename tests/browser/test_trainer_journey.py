@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from babel.numbers import format_percent
 
 from tests.browser.journey import log_in
 
@@ -111,6 +112,20 @@ def test_trainer_authors_translates_publishes_and_sees_records(live, journey, lo
     verbs = {t.t(verb) for verb in ("registered", "experienced", "answered", "passed", "completed")}
     assert verbs <= {row[2] for row in cells}  # verbs are shown in the trainer's language
     t.end_state("trainer-records", readme=locale == "en")
+
+    # The module's own results: counts from the learning record, without names.
+    t.click("nav a[href='/authoring/']")
+    t.click(f"main a[href='/authoring/modules/{slug}']")
+    t.click(f"main a[href='/authoring/modules/{slug}/results']")
+    assert t.heading() == t.t("Learners' results")
+    enrolled, completed, _attempts, score = t.page.locator(
+        "main ul.cards li strong"
+    ).all_inner_texts()
+    assert (enrolled, completed, score) == ("1", "1", format_percent(1, locale=locale))
+    (question,) = t.page.locator("table[aria-labelledby=questions-heading] tbody tr").all()
+    assert question.locator("td").all_inner_texts() == ["1", format_percent(1, locale=locale)]
+    assert "Sara Läsare" not in t.text() and email not in t.text()
+    t.end_state("trainer-results", readme=locale == "et")
 
 
 def translate_into_swedish(t) -> None:

@@ -17,7 +17,8 @@ from uprest.core.forms import attach_error, choices
 from uprest.core.mailer import send_mail
 from uprest.core.templating import render
 from uprest.extensions import db
-from uprest.i18n import _
+from uprest.i18n import _, get_locale
+from uprest.learning.overview import team_progress
 
 bp = Blueprint("business", __name__, url_prefix="/business")
 
@@ -93,6 +94,7 @@ def _staff_page(business, invite_form, status: int = 200):
         invite_form=invite_form,
         confirm_form=ConfirmForm(),
         invitations=bs.pending_invitations(business),
+        team=team_progress(business.id, str(get_locale() or "en")),
     )
     return page, status
 

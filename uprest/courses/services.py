@@ -242,7 +242,8 @@ def path_minutes(path: CoursePath, versions: dict[str, ModuleVersion]) -> int:
 
 def module_competence_tags() -> list[tuple[str, str, int, str]]:
     """(slug, competence code, target level, title in the reader's language) of the latest
-    published versions, for the survey's recommendations (one query)."""
+    published versions, for the survey's recommendations (one query). The title is a ``Text``,
+    so a page can mark one shown in another language."""
     from uprest.courses.localise import outline_text
     from uprest.i18n import get_locale
 
@@ -256,5 +257,5 @@ def module_competence_tags() -> list[tuple[str, str, int, str]]:
     for version in versions:
         title = outline_text(version.outline, locale, version.default_language)["title"]
         for competence in version.competences:
-            tags.append((version.module.slug, competence.code, competence.level, str(title)))
+            tags.append((version.module.slug, competence.code, competence.level, title))
     return tags

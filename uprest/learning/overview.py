@@ -14,7 +14,7 @@ from uprest.courses.models import CoursePath, ModuleVersion
 from uprest.extensions import db
 from uprest.learning import progress
 from uprest.learning.models import PathEnrolment
-from uprest.learning.services import followed_paths, user_enrolments
+from uprest.learning.services import business_enrolments, followed_paths, user_enrolments
 
 
 @dataclass
@@ -125,3 +125,13 @@ def dashboard(user: User, locale: str) -> dict:
     next_step = next((f for f in followed if f["next_step"]), None)
     resume = next((m for m in modules if not m["progress"].completed), None)
     return {"modules": modules, "paths": followed, "next_step": next_step, "resume": resume}
+
+
+def team_progress(business_id: int, locale: str) -> list[dict]:
+    """What a manager sees of the staff's learning: each enrolment and how far it has come."""
+    enrolments = business_enrolments(business_id)
+    found = progress.for_enrolments(enrolments)
+    return [
+        {"enrolment": e, "title": version_title(e.version, locale), "progress": found[e.id]}
+        for e in enrolments
+    ]

@@ -73,6 +73,23 @@ def user_enrolments(user: User) -> list[Enrolment]:
     )
 
 
+def business_enrolments(business_id: int) -> list[Enrolment]:
+    """Every enrolment of a business's staff, by person then newest first (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .join(User, User.id == Enrolment.user_id)
+            .where(User.business_id == business_id)
+            .options(
+                selectinload(Enrolment.version),
+                selectinload(Enrolment.module),
+                selectinload(Enrolment.user),
+            )
+            .order_by(User.display_name, User.id, Enrolment.started_at.desc(), Enrolment.id.desc())
+        )
+    )
+
+
 def get_enrolment(user: User, module: Module) -> Enrolment | None:
     return db.session.scalar(
         sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.module_id == module.id)
