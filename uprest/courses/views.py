@@ -276,7 +276,15 @@ def publish(slug: str):
 @bp.get("/modules/<slug>/results")
 def results(slug: str):
     """How the module's learners are doing, from the learning record (counts, no names)."""
+    from uprest.courses.localise import Localised
+    from uprest.i18n import get_locale
     from uprest.learning.results import module_results
 
     found = get_module_or_404(slug)
-    return render("uprest/courses/results.html", module=found, results=module_results(found))
+    content = Localised(found.draft, str(get_locale() or "en"))
+    return render(
+        "uprest/courses/results.html",
+        module=found,
+        results=module_results(found),
+        prompt=lambda qid: content.t("quiz", qid, "prompt"),
+    )

@@ -65,12 +65,15 @@ def _module_name(enrolment: Enrolment) -> dict[str, str]:
     return _titles(enrolment.version.outline.get("text"))
 
 
-def _lesson_name(enrolment: Enrolment, lesson: str) -> dict[str, str]:
+def _content_name(enrolment: Enrolment, *key: str) -> dict[str, str]:
+    """A lesson's title or a question's prompt in every language the version has it."""
+    from uprest.courses.document import get_in
+
     texts = enrolment.version.content.get("text") or {}
     return {
-        locale: title
+        locale: value
         for locale, text in texts.items()
-        if isinstance(title := (text.get("lessons") or {}).get(lesson), str) and title
+        if isinstance(value := get_in(text, key), str) and value
     }
 
 
@@ -104,7 +107,7 @@ def record_lesson_viewed(enrolment: Enrolment, lesson: str) -> LearningEvent:
         f"{_module(enrolment)}/lessons/{lesson}",
         LESSON_TYPE,
         parent=_module(enrolment),
-        name=_lesson_name(enrolment, lesson),
+        name=_content_name(enrolment, "lessons", lesson),
     )
 
 
@@ -119,6 +122,7 @@ def record_answer(
         f"{_module(enrolment)}/quiz/{question}",
         QUESTION_TYPE,
         parent=f"{_module(enrolment)}/quiz",
+        name=_content_name(enrolment, "quiz", question, "prompt"),
         result={"response": json.dumps(response, ensure_ascii=False), "success": bool(correct)},
         attempt=attempt,
     )
