@@ -9,6 +9,7 @@ transaction, so a failure later in the unit of work rolls them back with everyth
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -60,43 +61,54 @@ def insert_returning_ids(
 
 
 def merge_rows(table: sa.Table, rows: list[dict], keys: Sequence[str], merged) -> None:
-    """Insert ``rows``; a row whose ``keys`` exist is combined with it: ``merged(excluded)``
-    gives the SET clause. Rows must not repeat a key, and are locked in the order given.
+    """Insert ``rows``; a row whose ``keys`` exist is combined with it: ``merged(table,
+    excluded)`` gives the SET clause. Rows must not repeat a key; they are locked in order.
 
     PostgreSQL gets the rows as one array per column (``unnest``): the statement's text stays
     the same whatever the batch size, so the server prepares it once per connection.
     """
     if not rows:
         return
-    columns = list(rows[0])
-    if db.session.get_bind().dialect.name == "postgresql":
+    dialect = db.session.get_bind().dialect.name
+    statement = _merge_statement(table, tuple(rows[0]), tuple(keys), merged, dialect)
+    if dialect == "postgresql":
+        db.session.execute(statement, {f"rows_{c}": [row[c] for row in rows] for c in rows[0]})
+    else:  # RETURNING makes SQLAlchemy send the rows as multi-row VALUES ("insertmanyvalues")
+        db.session.execute(statement, rows).all()
+
+
+@cache
+def _merge_statement(table: sa.Table, columns: tuple, keys: tuple, merged, dialect: str):
+    """Built once per table and engine: constructing the statement costs more than running it."""
+    if dialect == "postgresql":
         arrays = [
             sa.bindparam(f"rows_{name}", type_=postgresql.ARRAY(table.c[name].type))
             for name in columns
         ]
         source = sa.func.unnest(*arrays).table_valued(*columns).render_derived()
         statement = postgresql.insert(table).from_select(columns, sa.select(*source.c))
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_=merged(statement.excluded)
+        return statement.on_conflict_do_update(
+            index_elements=keys, set_=merged(table, statement.excluded)
         )
-        db.session.execute(statement, {f"rows_{c}": [row[c] for row in rows] for c in columns})
-        return
     statement = sqlite.insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=keys, set_=merged(statement.excluded)
+        index_elements=keys, set_=merged(table, statement.excluded)
     )
-    # RETURNING makes SQLAlchemy send the rows as multi-row VALUES ("insertmanyvalues")
-    db.session.execute(statement.returning(table.c[keys[0]]), rows).all()
+    return statement.returning(table.c[keys[0]])
 
 
 def insert_new(table: sa.Table, rows: list[dict], key: str) -> set:
     """Insert the rows whose ``key`` is not taken yet; the keys of those inserted."""
     if not rows:
         return set()
-    dialect = db.session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = statement.on_conflict_do_nothing().returning(table.c[key])
+    statement = _insert_new_statement(table, key, db.session.get_bind().dialect.name)
     return set(db.session.scalars(statement, rows))
+
+
+@cache
+def _insert_new_statement(table: sa.Table, key: str, dialect: str):
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_nothing().returning(table.c[key])
 
 
 def greater(left, right):

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -111,7 +110,7 @@ def _merged(table: sa.Table, new) -> dict:
         "is_passed": passed,
         "best_score": bulk.greater(old.best_score, new.best_score),
         "progress": bulk.greater(old.progress, new.progress),
-        "updated_at": utcnow(),
+        "updated_at": new.updated_at,
     }
 
 
@@ -154,7 +153,7 @@ def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
         for key in sorted(folds)
     ]
     table = ActivityProgress.__table__
-    bulk.merge_rows(table, rows, ["registration", "activity_id"], partial(_merged, table))
+    bulk.merge_rows(table, rows, ["registration", "activity_id"], _merged)
     return used
 
 

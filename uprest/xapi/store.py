@@ -6,6 +6,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -130,11 +131,15 @@ def prepare(data: dict, *, version: str, writer: Writer, stored: datetime) -> di
     return data
 
 
+_EXISTING = sa.select(Statement).where(
+    Statement.statement_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
 def _existing(ids: list[str]) -> dict[str, Statement]:
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(Statement).where(Statement.statement_id.in_(ids)))
-    return {row.statement_id: row for row in rows}
+    return {row.statement_id: row for row in db.session.scalars(_EXISTING, {"ids": ids})}
 
 
 def store_statements(
@@ -375,6 +380,18 @@ def _remember_definitions(batch: list[dict]) -> None:
     _merge_documents(AgentRecord.__table__, "agent_key", list(agents), agent)
 
 
+@cache
+def _document_statements(table: sa.Table, key_name: str) -> tuple:
+    """Built once: the SQL of ``_merge_documents`` for one table (constructing it costs more
+    than running it)."""
+    key, document = table.c[key_name], table.c.document
+    known = sa.select(key, document).where(key.in_(sa.bindparam("keys", expanding=True)))
+    update = sa.update(table).where(key == sa.bindparam("key")).values(document=sa.bindparam("new"))
+    unchanged = update.where(document == sa.bindparam("old"))
+    locked = sa.select(document).where(key == sa.bindparam("key")).with_for_update()
+    return known, unchanged, locked, update
+
+
 def _merge_documents(table: sa.Table, key_name: str, keys: list[str], merge) -> None:
     """Write ``merge(key, stored_document)`` for each key, without losing a concurrent write.
 
@@ -384,27 +401,18 @@ def _merge_documents(table: sa.Table, key_name: str, keys: list[str], merge) -> 
     """
     if not keys:
         return
-    key_column, document = table.c[key_name], table.c.document
+    known_query, update_unchanged, select_locked, update = _document_statements(table, key_name)
     keys = sorted(keys)  # one lock order for every writer
-    query = sa.select(key_column, document).where(key_column.in_(keys))
-    known = {key: text for key, text in db.session.execute(query)}
-    again = []
+    known = {key: text for key, text in db.session.execute(known_query, {"keys": keys})}
     fresh = [{key_name: k, "document": merge(k, None)} for k in keys if k not in known]
     inserted = bulk.insert_new(table, fresh, key_name)
-    again += [row[key_name] for row in fresh if row[key_name] not in inserted]
+    again = [row[key_name] for row in fresh if row[key_name] not in inserted]
     for key, old in known.items():
         text = merge(key, old)
         if text != old:
-            changed = db.session.execute(
-                sa.update(table)
-                .where(key_column == key, document == old)
-                .values(document=text)
-                .execution_options(synchronize_session=False)
-            )
+            changed = db.session.execute(update_unchanged, {"key": key, "new": text, "old": old})
             if changed.rowcount == 0:
                 again.append(key)
     for key in sorted(again):
-        old = db.session.scalar(sa.select(document).where(key_column == key).with_for_update())
-        db.session.execute(
-            sa.update(table).where(key_column == key).values(document=merge(key, old))
-        )
+        old = db.session.scalar(select_locked, {"key": key})
+        db.session.execute(update, {"key": key, "new": merge(key, old)})
