@@ -69,7 +69,7 @@ def merge_rows(table: sa.Table, rows: list[dict], keys: Sequence[str], merged) -
     """
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
+    dialect = current_dialect()
     statement = _merge_statement(table, tuple(rows[0]), tuple(keys), merged, dialect)
     if dialect == "postgresql":
         db.session.execute(statement, {f"rows_{c}": [row[c] for row in rows] for c in rows[0]})
@@ -101,7 +101,7 @@ def insert_new(table: sa.Table, rows: list[dict], key: str) -> set:
     """Insert the rows whose ``key`` is not taken yet; the keys of those inserted."""
     if not rows:
         return set()
-    statement = _insert_new_statement(table, key, db.session.get_bind().dialect.name)
+    statement = _insert_new_statement(table, key, current_dialect())
     return set(db.session.scalars(statement, rows))
 
 
@@ -109,6 +109,18 @@ def insert_new(table: sa.Table, rows: list[dict], key: str) -> set:
 def _insert_new_statement(table: sa.Table, key: str, dialect: str):
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return statement.on_conflict_do_nothing().returning(table.c[key])
+
+
+def one_of(column, name: str, dialect: str):
+    """``column IN (:name…)`` for a list bound at execution. PostgreSQL gets ``= ANY(:name)``
+    with one array parameter, so the SQL text doesn't change with the list's length."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+def current_dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def greater(left, right):

@@ -181,7 +181,8 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
         registrations = {item[3] for item in wanted if item[4][group]}
         if not registrations:
             return {}
-        rows = db.session.scalars(sa.select(model).where(model.uuid.in_(registrations)))
+        query = sa.select(model).where(bulk.one_of(model.uuid, "ids", bulk.current_dialect()))
+        rows = db.session.scalars(query, {"ids": list(registrations)})
         return {row.uuid: row for row in rows}
 
     modules, followed = enrolments(Enrolment, "module"), enrolments(PathEnrolment, "path")

@@ -131,15 +131,16 @@ def prepare(data: dict, *, version: str, writer: Writer, stored: datetime) -> di
     return data
 
 
-_EXISTING = sa.select(Statement).where(
-    Statement.statement_id.in_(sa.bindparam("ids", expanding=True))
-)
+@cache
+def _existing_query(dialect: str):
+    return sa.select(Statement).where(bulk.one_of(Statement.statement_id, "ids", dialect))
 
 
 def _existing(ids: list[str]) -> dict[str, Statement]:
     if not ids:
         return {}
-    return {row.statement_id: row for row in db.session.scalars(_EXISTING, {"ids": ids})}
+    rows = db.session.scalars(_existing_query(bulk.current_dialect()), {"ids": ids})
+    return {row.statement_id: row for row in rows}
 
 
 def store_statements(
@@ -381,11 +382,11 @@ def _remember_definitions(batch: list[dict]) -> None:
 
 
 @cache
-def _document_statements(table: sa.Table, key_name: str) -> tuple:
+def _document_statements(table: sa.Table, key_name: str, dialect: str) -> tuple:
     """Built once: the SQL of ``_merge_documents`` for one table (constructing it costs more
     than running it)."""
     key, document = table.c[key_name], table.c.document
-    known = sa.select(key, document).where(key.in_(sa.bindparam("keys", expanding=True)))
+    known = sa.select(key, document).where(bulk.one_of(key, "keys", dialect))
     update = sa.update(table).where(key == sa.bindparam("key")).values(document=sa.bindparam("new"))
     unchanged = update.where(document == sa.bindparam("old"))
     locked = sa.select(document).where(key == sa.bindparam("key")).with_for_update()
@@ -401,7 +402,8 @@ def _merge_documents(table: sa.Table, key_name: str, keys: list[str], merge) -> 
     """
     if not keys:
         return
-    known_query, update_unchanged, select_locked, update = _document_statements(table, key_name)
+    statements = _document_statements(table, key_name, bulk.current_dialect())
+    known_query, update_unchanged, select_locked, update = statements
     keys = sorted(keys)  # one lock order for every writer
     known = {key: text for key, text in db.session.execute(known_query, {"keys": keys})}
     fresh = [{key_name: k, "document": merge(k, None)} for k in keys if k not in known]

@@ -78,15 +78,15 @@ def _fail(path, rule):
 def _object(value, path, allowed, required=()):
     if not isinstance(value, dict):
         _fail(path, "must be a JSON object")
-    for key in value:
-        if key not in allowed:
-            _fail(f"{path}.{key}", "is not a property allowed here")
+    if not value.keys() <= allowed:  # set operations first: this runs ~10 times per statement
+        key = next(key for key in value if key not in allowed)
+        _fail(f"{path}.{key}", "is not a property allowed here")
     for key in required:
         if key not in value:
             _fail(f"{path}.{key}", "is required")
-    for key, item in value.items():
-        if item is None:
-            _fail(f"{path}.{key}", "must not be null")
+    if None in value.values():
+        key = next(key for key, item in value.items() if item is None)
+        _fail(f"{path}.{key}", "must not be null")
 
 
 def _string(value, path):
