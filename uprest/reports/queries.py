@@ -1,4 +1,9 @@
-"""Aggregation in SQL (GROUP BY) over the ``business_gaps`` projection; one row per group."""
+"""Aggregation in SQL over the summary cells (``gap_cells``, ``gap_values``); one row per group.
+
+A cell holds the counts and sums of one (wave, municipality, sector, size band, competence), so
+every statistic is a SUM over cells; medians come from the cells' gap-value counts, picked in
+SQL so that only the middle values travel.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from uprest.extensions import db
-from uprest.surveys.models import BusinessGap
+from uprest.surveys.models import LEVELS, GapCell, GapValue
 
-BREAKDOWNS = {"all": None, "sector": BusinessGap.sector, "size_band": BusinessGap.size_band}
+BREAKDOWNS = ("all", "sector", "size_band")
 
 
 @dataclass(frozen=True)
@@ -28,22 +33,30 @@ class Stats:
     borich: float
 
 
-def _filters(wave_id: int, municipality_id: int | None):
-    conditions = [BusinessGap.wave_id == wave_id]
+def _where(model, wave_id: int, municipality_id: int | None) -> list:
+    conditions = [model.wave_id == wave_id]
     if municipality_id is not None:
-        conditions.append(BusinessGap.municipality_id == municipality_id)
+        conditions.append(model.municipality_id == municipality_id)
     return conditions
 
 
-def _group_column(breakdown: str):
-    column = BREAKDOWNS[breakdown]
-    return sa.literal("all").label("grp") if column is None else column.label("grp")
+def _group(model, breakdown: str) -> tuple[list, list]:
+    """The (group, code) columns to select and those to GROUP BY (a constant is not grouped)."""
+    if breakdown == "all":
+        return [sa.literal("all").label("grp"), model.code], [model.code]
+    column = getattr(model, breakdown)
+    return [column.label("grp"), model.code], [column, model.code]
 
 
-def _group_by(breakdown: str, *columns) -> list:
-    """GROUP BY the breakdown's column (none for "all": a constant can't be grouped on)."""
-    column = BREAKDOWNS[breakdown]
-    return [*columns] if column is None else [column, *columns]
+def _rounded(value: float) -> float:
+    """A figure from float sums, rounded far below what is shown (3 decimals) but far above
+    the summation noise, so the order in which a cell's sums were added never shows (a mean
+    gap of exactly 0 stays 0.000, not -0.000); ``+ 0.0`` turns -0.0 into 0.0."""
+    return round(value, 9) + 0.0
+
+
+def _key(group, code: str) -> tuple[str, str]:
+    return str(getattr(group, "value", group)), code
 
 
 def gap_stats(
@@ -53,81 +66,96 @@ def gap_stats(
 
     Without ``medians`` the median query is skipped (the consortium comparison shows means).
     """
-    grp = _group_column(breakdown)
-    conditions = _filters(wave_id, municipality_id)
-    importance = sa.func.avg(sa.cast(BusinessGap.importance, sa.Float))
-    required = sa.func.avg(sa.cast(BusinessGap.required, sa.Float))
-    means = db.session.execute(
-        sa.select(
-            grp,
-            BusinessGap.code,
-            sa.func.count(),
-            sa.func.sum(BusinessGap.staff),
-            required,
-            sa.func.avg(BusinessGap.current),
-            importance,
-            sa.func.avg(BusinessGap.gap),
-            sa.func.avg(sa.case((BusinessGap.gap >= 1, 1.0), else_=0.0)),
+    selected, grouped = _group(GapCell, breakdown)
+    sums = [
+        sa.func.sum(getattr(GapCell, name))
+        for name in (
+            "businesses",
+            "staff",
+            "required_sum",
+            "current_sum",
+            "importance_sum",
+            "importance_count",
+            "gap_sum",
+            "gapped",
         )
-        .where(*conditions)
-        .group_by(*_group_by(breakdown, BusinessGap.code))
+    ]
+    rows = db.session.execute(
+        sa.select(*selected, *sums)
+        .where(*_where(GapCell, wave_id, municipality_id))
+        .group_by(*grouped)
     ).all()
-    medians = _medians(grp, conditions, breakdown) if medians else {}
+    middle = _medians(wave_id, municipality_id, breakdown) if medians else {}
     result = {}
-    for group, code, n, staff, req, cur, imp, gap, prev in means:
-        key = (str(getattr(group, "value", group)), code)
-        weight = imp if imp is not None else req
+    for group, code, n, staff, required, current, importance, rated, gap, gapped in rows:
+        key = _key(group, code)
+        mean_gap = gap / n
+        mean_importance = importance / rated if rated else None
+        mean_required = required / n
+        weight = mean_importance if mean_importance is not None else mean_required
         result[key] = Stats(
             businesses=n,
-            respondents=int(staff or 0),
-            required=req,
-            current=cur,
-            importance=imp,
-            mean_gap=gap,
-            median_gap=medians.get(key, gap),
-            prevalence=prev,
-            borich=gap * weight,
+            respondents=int(staff),
+            required=mean_required,
+            current=_rounded(current / n),
+            importance=mean_importance,
+            mean_gap=_rounded(mean_gap),
+            median_gap=middle.get(key, _rounded(mean_gap)),
+            prevalence=gapped / n,
+            borich=_rounded(mean_gap * weight),
         )
     return result
 
 
-def _medians(grp, conditions, breakdown: str) -> dict[tuple[str, str], float]:
-    """Exact medians from a frequency table of gap values (GROUP BY value, not row by row)."""
-    group_by = _group_by(breakdown, BusinessGap.code, BusinessGap.gap)
+def _medians(
+    wave_id: int, municipality_id: int | None, breakdown: str
+) -> dict[tuple[str, str], float]:
+    """Exact medians from the counts of each gap value, the middle values chosen in SQL.
+
+    With ``before`` businesses below a value and ``upto`` up to and including it, the value
+    holds the sorted positions before..upto-1; of n businesses the median is the mean of
+    positions (n-1)//2 and n//2, and a value holds one of them exactly when
+    2·before ≤ n ≤ 2·upto.
+    """
+    selected, grouped = _group(GapValue, breakdown)
+    counts = (
+        sa.select(*selected, GapValue.gap, sa.func.sum(GapValue.businesses).label("n"))
+        .where(*_where(GapValue, wave_id, municipality_id))
+        .group_by(*grouped, GapValue.gap)
+        .subquery()
+    )
+    partition = [counts.c.grp, counts.c.code]
+    upto = sa.func.sum(counts.c.n).over(partition_by=partition, order_by=counts.c.gap)
+    total = sa.func.sum(counts.c.n).over(partition_by=partition)
+    ranked = sa.select(
+        counts.c.grp,
+        counts.c.code,
+        counts.c.gap,
+        (upto - counts.c.n).label("before"),
+        upto.label("upto"),
+        total.label("total"),
+    ).subquery()
     rows = db.session.execute(
-        sa.select(grp, BusinessGap.code, BusinessGap.gap, sa.func.count())
-        .where(*conditions)
-        .group_by(*group_by)
-        .order_by(*group_by)
+        sa.select(ranked.c.grp, ranked.c.code, ranked.c.gap)
+        .where(2 * ranked.c.before <= ranked.c.total, ranked.c.total <= 2 * ranked.c.upto)
+        .order_by(ranked.c.grp, ranked.c.code, ranked.c.gap)
     ).all()
-    tables: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    for group, code, gap, count in rows:
-        tables[(str(getattr(group, "value", group)), code)].append((gap, count))
-    return {key: median_of_counts(table) for key, table in tables.items()}
-
-
-def median_of_counts(table: list[tuple[float, int]]) -> float:
-    """The median of values given as sorted (value, count) pairs."""
-    total = sum(count for _value, count in table)
-    lower, upper = (total - 1) // 2, total // 2
-    seen, low_value = 0, None
-    for value, count in table:
-        if low_value is None and seen + count > lower:
-            low_value = value
-        if seen + count > upper:
-            return (low_value + value) / 2
-        seen += count
-    raise ValueError("empty table")
+    middle: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for group, code, gap in rows:
+        middle[_key(group, code)].append(gap)
+    return {key: (values[0] + values[-1]) / 2 for key, values in middle.items()}
 
 
 def required_distribution(wave_id: int, municipality_id: int | None) -> dict[str, dict[int, int]]:
     """How many businesses require each level, per competence code."""
     rows = db.session.execute(
-        sa.select(BusinessGap.code, BusinessGap.required, sa.func.count())
-        .where(*_filters(wave_id, municipality_id))
-        .group_by(BusinessGap.code, BusinessGap.required)
+        sa.select(
+            GapCell.code, *(sa.func.sum(getattr(GapCell, f"required_{level}")) for level in LEVELS)
+        )
+        .where(*_where(GapCell, wave_id, municipality_id))
+        .group_by(GapCell.code)
     ).all()
-    result: dict[str, dict[int, int]] = defaultdict(dict)
-    for code, level, count in rows:
-        result[code][int(level)] = count
-    return result
+    return {
+        code: {level: int(n) for level, n in zip(LEVELS, counts, strict=True) if n}
+        for code, *counts in rows
+    }
