@@ -55,11 +55,17 @@ class Breakdown:
 
 
 @dataclass
-class Summary:
+class Release:
+    """What the open-data metadata describes: a wave's figures for a municipality, and the rule."""
+
     wave: SurveyWave
     municipality: Municipality
     threshold: int
     distribution_threshold: int
+
+
+@dataclass
+class Summary(Release):
     total: Cell
     rows: list[CompetenceRow]
     breakdowns: list[Breakdown]
@@ -102,6 +108,12 @@ def thresholds() -> tuple[int, int]:
         config.get("UPREST_DISTRIBUTION_THRESHOLD", disclosure.DEFAULT_DISTRIBUTION_THRESHOLD)
     )
     return threshold, max(distribution, threshold)
+
+
+def release(wave: SurveyWave, municipality: Municipality) -> Release:
+    """The metadata's subject, without computing any figure."""
+    threshold, distribution_threshold = thresholds()
+    return Release(wave, municipality, threshold, distribution_threshold)
 
 
 def _cell(stats: Stats | None, suppressed: bool) -> Cell:

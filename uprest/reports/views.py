@@ -14,7 +14,7 @@ from uprest.accounts.permissions import (
 )
 from uprest.core.templating import render
 from uprest.reports import charts, exports
-from uprest.reports.services import summary
+from uprest.reports.services import release, summary
 from uprest.surveys.services import waves_for_municipality
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -47,6 +47,11 @@ def _summary(municipality_id: int, wave_id: int):
     compare_id = request.args.get("compare", type=int)
     compare = get_reachable_wave_or_404(compare_id, place.id) if compare_id else None
     return summary(wave, place, compare)
+
+
+def _release(municipality_id: int, wave_id: int):
+    place = get_municipality_or_404(municipality_id, current_user)
+    return release(get_reachable_wave_or_404(wave_id, place.id), place)
 
 
 def _chart(result):
@@ -112,7 +117,7 @@ def export_csv(municipality_id: int, wave_id: int):
 @bp.get(WAVE + "/summary.csv-metadata.json")
 @roles_required(*READERS)
 def export_metadata(municipality_id: int, wave_id: int):
-    result = _summary(municipality_id, wave_id)
+    result = _release(municipality_id, wave_id)
     body = exports.csvw_metadata(result, _urls(result)["csv_url"])
     return _download(
         json.dumps(body, ensure_ascii=False, indent=2),
@@ -124,7 +129,7 @@ def export_metadata(municipality_id: int, wave_id: int):
 @bp.get(WAVE + "/dataset.jsonld")
 @roles_required(*READERS)
 def export_dataset(municipality_id: int, wave_id: int):
-    result = _summary(municipality_id, wave_id)
+    result = _release(municipality_id, wave_id)
     body = exports.dcat_dataset(result, **_urls(result))
     return _download(
         json.dumps(body, ensure_ascii=False, indent=2),
