@@ -46,7 +46,8 @@ def test_sql_aggregates_match_the_pure_scoring(
         business = create_business()
         answer_survey(wave, business, required=required, current=currents, importance=importance)
         rows.append((required, sum(currents) / len(currents), importance))
-    stats = queries.gap_stats(wave.id, municipality("cervia").id)[("all", "DIG-03")]
+    figures = queries.municipality_figures(wave.id, municipality("cervia").id)
+    stats = figures.stats["all"][("all", "DIG-03")]
     expected = scoring.score("DIG-03", rows)
     assert stats.businesses == 5 and stats.respondents == 9
     for name in ("mean_gap", "median_gap", "prevalence", "borich", "required", "current"):

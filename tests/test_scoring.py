@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from uprest.reports import disclosure
+from uprest.reports.queries import median_of_counts
 from uprest.surveys import recommend, scoring
 from uprest.surveys.scoring import Quadrant
 
@@ -74,6 +75,12 @@ def test_business_profile_combines_its_staff():
     a, b = profile
     assert (a.current, a.mean_gap, a.prevalence, a.borich) == (2.5, 1.5, 1.0, 7.5)
     assert (b.current, b.mean_gap, b.prevalence, b.borich) == (3.5, -0.5, 0.0, -1.0)
+
+
+def test_median_from_a_frequency_table():
+    assert median_of_counts([(1.0, 1), (2.0, 1), (7.0, 1)]) == 2.0
+    assert median_of_counts([(1.0, 2), (3.0, 2)]) == 2.0
+    assert median_of_counts([(-1.0, 1), (0.5, 3)]) == 0.5
 
 
 # --- disclosure control ---------------------------------------------------------------------

@@ -81,6 +81,23 @@ def _csvs(waves, places) -> list[str]:
     ]
 
 
+def _same(got: dict, expected: dict, medians: bool = True) -> None:
+    assert got.keys() == expected.keys()
+    for key, stats in got.items():
+        want = expected[key]
+        assert (stats.businesses, stats.respondents, stats.prevalence) == (
+            want.businesses,
+            want.respondents,
+            want.prevalence,
+        ), key
+        if medians:
+            assert stats.median_gap == want.median_gap, key
+        for name in ("required", "current", "importance", "mean_gap", "borich"):
+            assert getattr(stats, name) == pytest.approx(
+                getattr(want, name), rel=1e-12, abs=1e-9
+            ), (key, name)
+
+
 def _check(waves) -> None:
     """The cells give the direct figures, and equal cells rebuilt from scratch."""
     places = [
@@ -89,26 +106,14 @@ def _check(waves) -> None:
     ]
     for wave, _compare in waves:
         for place_id in [None, *(p.id for p in places)]:
+            means = {code: s for (_all, code), s in _direct(wave.id, place_id, "all").items()}
+            _same(queries.gap_stats(wave.id, place_id), means, medians=False)
+            if place_id is None:
+                continue
+            figures = queries.municipality_figures(wave.id, place_id)
             for breakdown in queries.BREAKDOWNS:
-                got = queries.gap_stats(wave.id, place_id, breakdown)
-                expected = _direct(wave.id, place_id, breakdown)
-                assert got.keys() == expected.keys(), (place_id, breakdown)
-                for key, stats in got.items():
-                    want = expected[key]
-                    assert (stats.businesses, stats.respondents, stats.median_gap) == (
-                        want.businesses,
-                        want.respondents,
-                        want.median_gap,
-                    ), key
-                    for name in ("required", "current", "importance", "mean_gap", "borich"):
-                        assert getattr(stats, name) == pytest.approx(
-                            getattr(want, name), rel=1e-12, abs=1e-9
-                        ), (key, name)
-                    assert stats.prevalence == want.prevalence, key
-            if place_id is not None:
-                assert queries.required_distribution(wave.id, place_id) == _distribution(
-                    wave.id, place_id
-                )
+                _same(figures.stats[breakdown], _direct(wave.id, place_id, breakdown))
+            assert figures.distribution == _distribution(wave.id, place_id)
     kept, csvs = _snapshot(), _csvs(waves, places)
     for wave, _compare in waves:
         gaps.refresh(wave.id)  # the rebuild path
@@ -186,13 +191,17 @@ def test_cells_equal_direct_figures_through_edits_and_erasure(survey, answer_sur
     _check(waves)
 
 
-def test_medians_from_gap_value_counts(open_wave, answer_survey, create_business, municipality):
+def test_medians_and_distributions_from_the_cells(
+    open_wave, answer_survey, create_business, municipality
+):
     wave = open_wave()
     cervia = municipality("cervia").id
     businesses = [create_business() for _ in range(5)]
     for business, current in zip(businesses, ([3], [3], [2], [1, 1]), strict=False):
         answer_survey(wave, business, required=4, current=current)  # gaps 1, 1, 2, 3
-    assert queries.gap_stats(wave.id, cervia)[("all", "DIG-01")].median_gap == 1.5
+    figures = queries.municipality_figures(wave.id, cervia)
+    assert figures.stats["all"][("all", "DIG-01")].median_gap == 1.5
     answer_survey(wave, businesses[4], required=4, current=[4, 5])  # and -0.5
-    assert queries.gap_stats(wave.id, cervia)[("all", "DIG-01")].median_gap == 1.0
-    assert queries.required_distribution(wave.id, cervia)["DIG-01"] == {4: 5}
+    figures = queries.municipality_figures(wave.id, cervia)
+    assert figures.stats["all"][("all", "DIG-01")].median_gap == 1.0
+    assert figures.distribution["DIG-01"] == {4: 5}

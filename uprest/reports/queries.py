@@ -1,14 +1,15 @@
-"""Aggregation in SQL over the summary cells (``gap_cells``, ``gap_values``); one row per group.
+"""Aggregation over the summary cells (``gap_cells``, ``gap_values``); one Stats per group.
 
-A cell holds the counts and sums of one (wave, municipality, sector, size band, competence), so
-every statistic is a SUM over cells; medians come from the cells' gap-value counts, picked in
-SQL so that only the middle values travel.
+A cell holds the counts and sums of one (wave, municipality, sector, size band, competence),
+so every statistic is a sum over cells. A municipality's cells and gap-value counts are read
+once (two queries, a few thousand rows at most) and summed in Python into every breakdown; the
+consortium and earlier waves, which show means only, are summed in SQL.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -16,6 +17,18 @@ from uprest.extensions import db
 from uprest.surveys.models import LEVELS, GapCell, GapValue
 
 BREAKDOWNS = ("all", "sector", "size_band")
+# The sums a Stats is made of, in this order.
+SUMS = (
+    "businesses",
+    "staff",
+    "required_sum",
+    "current_sum",
+    "importance_sum",
+    "importance_count",
+    "gap_sum",
+    "gapped",
+)
+DISTRIBUTION = tuple(f"required_{level}" for level in LEVELS)
 
 
 @dataclass(frozen=True)
@@ -33,19 +46,13 @@ class Stats:
     borich: float
 
 
-def _where(model, wave_id: int, municipality_id: int | None) -> list:
-    conditions = [model.wave_id == wave_id]
-    if municipality_id is not None:
-        conditions.append(model.municipality_id == municipality_id)
-    return conditions
+@dataclass
+class Figures:
+    """A municipality's statistics by breakdown ("all", "sector", "size_band") and then by
+    (group, competence code), and how many businesses require each level, by code."""
 
-
-def _group(model, breakdown: str) -> tuple[list, list]:
-    """The (group, code) columns to select and those to GROUP BY (a constant is not grouped)."""
-    if breakdown == "all":
-        return [sa.literal("all").label("grp"), model.code], [model.code]
-    column = getattr(model, breakdown)
-    return [column.label("grp"), model.code], [column, model.code]
+    stats: dict[str, dict[tuple[str, str], Stats]] = field(default_factory=dict)
+    distribution: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
 def _rounded(value: float) -> float:
@@ -55,107 +62,108 @@ def _rounded(value: float) -> float:
     return round(value, 9) + 0.0
 
 
-def _key(group, code: str) -> tuple[str, str]:
-    return str(getattr(group, "value", group)), code
-
-
-def gap_stats(
-    wave_id: int, municipality_id: int | None, breakdown: str = "all", *, medians: bool = True
-) -> dict[tuple[str, str], Stats]:
-    """Stats by (group, competence code); ``municipality_id`` None means the whole consortium.
-
-    Without ``medians`` the median query is skipped (the consortium comparison shows means).
-    """
-    selected, grouped = _group(GapCell, breakdown)
-    sums = [
-        sa.func.sum(getattr(GapCell, name))
-        for name in (
-            "businesses",
-            "staff",
-            "required_sum",
-            "current_sum",
-            "importance_sum",
-            "importance_count",
-            "gap_sum",
-            "gapped",
-        )
-    ]
-    rows = db.session.execute(
-        sa.select(*selected, *sums)
-        .where(*_where(GapCell, wave_id, municipality_id))
-        .group_by(*grouped)
-    ).all()
-    middle = _medians(wave_id, municipality_id, breakdown) if medians else {}
-    result = {}
-    for group, code, n, staff, required, current, importance, rated, gap, gapped in rows:
-        key = _key(group, code)
-        mean_gap = gap / n
-        mean_importance = importance / rated if rated else None
-        mean_required = required / n
-        weight = mean_importance if mean_importance is not None else mean_required
-        result[key] = Stats(
-            businesses=n,
-            respondents=int(staff),
-            required=mean_required,
-            current=_rounded(current / n),
-            importance=mean_importance,
-            mean_gap=_rounded(mean_gap),
-            median_gap=middle.get(key, _rounded(mean_gap)),
-            prevalence=gapped / n,
-            borich=_rounded(mean_gap * weight),
-        )
-    return result
-
-
-def _medians(
-    wave_id: int, municipality_id: int | None, breakdown: str
-) -> dict[tuple[str, str], float]:
-    """Exact medians from the counts of each gap value, the middle values chosen in SQL.
-
-    With ``before`` businesses below a value and ``upto`` up to and including it, the value
-    holds the sorted positions before..upto-1; of n businesses the median is the mean of
-    positions (n-1)//2 and n//2, and a value holds one of them exactly when
-    2·before ≤ n ≤ 2·upto.
-    """
-    selected, grouped = _group(GapValue, breakdown)
-    counts = (
-        sa.select(*selected, GapValue.gap, sa.func.sum(GapValue.businesses).label("n"))
-        .where(*_where(GapValue, wave_id, municipality_id))
-        .group_by(*grouped, GapValue.gap)
-        .subquery()
+def _stats(sums, median: float | None = None) -> Stats:
+    """Stats from the ``SUMS`` of a group; without a median, the mean stands in for it."""
+    n, staff, required, current, importance, rated, gap, gapped = sums
+    mean_gap = gap / n
+    mean_importance = importance / rated if rated else None
+    mean_required = required / n
+    weight = mean_importance if mean_importance is not None else mean_required
+    return Stats(
+        businesses=int(n),
+        respondents=int(staff),
+        required=mean_required,
+        current=_rounded(current / n),
+        importance=mean_importance,
+        mean_gap=_rounded(mean_gap),
+        median_gap=_rounded(mean_gap) if median is None else median,
+        prevalence=gapped / n,
+        borich=_rounded(mean_gap * weight),
     )
-    partition = [counts.c.grp, counts.c.code]
-    upto = sa.func.sum(counts.c.n).over(partition_by=partition, order_by=counts.c.gap)
-    total = sa.func.sum(counts.c.n).over(partition_by=partition)
-    ranked = sa.select(
-        counts.c.grp,
-        counts.c.code,
-        counts.c.gap,
-        (upto - counts.c.n).label("before"),
-        upto.label("upto"),
-        total.label("total"),
-    ).subquery()
-    rows = db.session.execute(
-        sa.select(ranked.c.grp, ranked.c.code, ranked.c.gap)
-        .where(2 * ranked.c.before <= ranked.c.total, ranked.c.total <= 2 * ranked.c.upto)
-        .order_by(ranked.c.grp, ranked.c.code, ranked.c.gap)
+
+
+def gap_stats(wave_id: int, municipality_id: int | None) -> dict[str, Stats]:
+    """Means by competence code over a municipality's businesses (None: the whole consortium),
+    for comparisons; the median stands at the mean (comparisons show means only)."""
+    query = (
+        sa.select(GapCell.code, *(sa.func.sum(getattr(GapCell, name)) for name in SUMS))
+        .where(GapCell.wave_id == wave_id)
+        .group_by(GapCell.code)
+    )
+    if municipality_id is not None:
+        query = query.where(GapCell.municipality_id == municipality_id)
+    return {code: _stats(sums) for code, *sums in db.session.execute(query)}
+
+
+def _raw(column):
+    """The column's stored text, without building an enum member per row."""
+    return sa.type_coerce(column, sa.String)
+
+
+def municipality_figures(wave_id: int, municipality_id: int) -> Figures:
+    """Every breakdown of a municipality, with exact medians, from its cells in two queries."""
+    where = (GapCell.wave_id == wave_id, GapCell.municipality_id == municipality_id)
+    cells = db.session.execute(
+        sa.select(
+            _raw(GapCell.sector),
+            _raw(GapCell.size_band),
+            GapCell.code,
+            *(getattr(GapCell, name) for name in SUMS + DISTRIBUTION),
+        ).where(*where)
     ).all()
-    middle: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for group, code, gap in rows:
-        middle[_key(group, code)].append(gap)
-    return {key: (values[0] + values[-1]) / 2 for key, values in middle.items()}
+    sums: dict[tuple, list] = {}
+    levels: dict[str, list[int]] = {}
+    width = len(SUMS)
+    for sector, size_band, code, *values in cells:
+        for group in (("all", "all"), ("sector", sector), ("size_band", size_band)):
+            known = sums.setdefault((*group, code), [0] * width)
+            for index in range(width):
+                known[index] += values[index]
+        counts = levels.setdefault(code, [0] * len(LEVELS))
+        for index, n in enumerate(values[width:]):
+            counts[index] += n
+    figures = Figures(
+        stats={breakdown: {} for breakdown in BREAKDOWNS},
+        distribution={
+            code: {level: n for level, n in zip(LEVELS, counts, strict=True) if n}
+            for code, counts in levels.items()
+        },
+    )
+    medians = _medians(wave_id, municipality_id)
+    for (breakdown, group, code), group_sums in sums.items():
+        median = medians.get((breakdown, group, code))
+        figures.stats[breakdown][(group, code)] = _stats(group_sums, median)
+    return figures
 
 
-def required_distribution(wave_id: int, municipality_id: int | None) -> dict[str, dict[int, int]]:
-    """How many businesses require each level, per competence code."""
+def _medians(wave_id: int, municipality_id: int) -> dict[tuple[str, str, str], float]:
+    """Exact medians by (breakdown, group, code) from the counts of each gap value."""
     rows = db.session.execute(
         sa.select(
-            GapCell.code, *(sa.func.sum(getattr(GapCell, f"required_{level}")) for level in LEVELS)
-        )
-        .where(*_where(GapCell, wave_id, municipality_id))
-        .group_by(GapCell.code)
+            _raw(GapValue.sector),
+            _raw(GapValue.size_band),
+            GapValue.code,
+            GapValue.gap,
+            GapValue.businesses,
+        ).where(GapValue.wave_id == wave_id, GapValue.municipality_id == municipality_id)
     ).all()
-    return {
-        code: {level: int(n) for level, n in zip(LEVELS, counts, strict=True) if n}
-        for code, *counts in rows
-    }
+    tables: dict[tuple, dict[float, int]] = defaultdict(lambda: defaultdict(int))
+    for sector, size_band, code, gap, n in rows:
+        tables["all", "all", code][gap] += n
+        tables["sector", sector, code][gap] += n
+        tables["size_band", size_band, code][gap] += n
+    return {key: median_of_counts(sorted(table.items())) for key, table in tables.items()}
+
+
+def median_of_counts(table: list[tuple[float, int]]) -> float:
+    """The median of values given as sorted (value, count) pairs."""
+    total = sum(count for _value, count in table)
+    lower, upper = (total - 1) // 2, total // 2
+    seen, low_value = 0, None
+    for value, count in table:
+        if low_value is None and seen + count > lower:
+            low_value = value
+        if seen + count > upper:
+            return (low_value + value) / 2
+        seen += count
+    raise ValueError("empty table")

@@ -13,7 +13,7 @@ from uprest.accounts.permissions import (
     roles_required,
 )
 from uprest.core.templating import render
-from uprest.reports import charts, exports
+from uprest.reports import charts, exports, formatting
 from uprest.reports.services import release, summary
 from uprest.surveys.services import waves_for_municipality
 
@@ -69,15 +69,25 @@ def _chart(result):
     return charts.bar_chart(items, min(values, default=0), max(values, default=1))
 
 
+def _page(result) -> dict:
+    """What the summary's body template needs: the figures, the chart and its formatters."""
+    return {
+        "summary": result,
+        "chart": _chart(result),
+        "cell_value": formatting.cell_value,
+        "change": formatting.change,
+        "number": formatting.number,
+    }
+
+
 @bp.get(WAVE)
 @roles_required(*READERS)
 def summary_page(municipality_id: int, wave_id: int):
     result = _summary(municipality_id, wave_id)
     return render(
         "uprest/reports/summary.html",
-        summary=result,
-        chart=_chart(result),
         waves=waves_for_municipality(result.municipality.id),
+        **_page(result),
     )
 
 
@@ -85,7 +95,7 @@ def summary_page(municipality_id: int, wave_id: int):
 @roles_required(*READERS)
 def print_report(municipality_id: int, wave_id: int):
     result = _summary(municipality_id, wave_id)
-    return render("uprest/reports/print.html", summary=result, chart=_chart(result))
+    return render("uprest/reports/print.html", **_page(result))
 
 
 def _urls(result) -> dict:
