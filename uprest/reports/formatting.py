@@ -30,14 +30,18 @@ def _pattern(pattern: str | None, locale: str, percent: bool = False) -> NumberP
 
 def number(value, pattern: str | None = None) -> str:
     """``flask_babel.format_decimal``, with the pattern parsed once per locale."""
-    locale = get_locale()
-    return _pattern(pattern, str(locale)).apply(value, locale)
+    return _formatted(value, pattern, str(get_locale()))
 
 
 def percent(value) -> str:
     """``flask_babel.format_percent``, with the pattern parsed once per locale."""
-    locale = get_locale()
-    return _pattern(None, str(locale), percent=True).apply(value, locale)
+    return _formatted(value, None, str(get_locale()), percent=True)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _formatted(value, pattern: str | None, locale: str, percent: bool = False) -> str:
+    """A page repeats many figures (a mean gap is in the chart and in two tables)."""
+    return _pattern(pattern, locale, percent).apply(value, Locale.parse(locale))
 
 
 def cell_value(cell, attr: str, kind: str = "gap") -> Markup:
