@@ -263,3 +263,18 @@ def test_demo_data_gives_every_reviewer_a_real_summary(app, runner):
         html = client.get(f"{place}/waves/{wave.id}").get_data(as_text=True)
         assert 'class="withheld"' in html, account.municipality
         assert "<svg" in html and 'class="num">+' in html, account.municipality
+
+
+def test_metadata_and_dataset_description_compute_no_figures(
+    client, login_as, open_wave, answer_survey, create_business, municipality, count_queries
+):
+    wave = open_wave()
+    for business in _businesses(create_business, "cervia", {Sector.EVENTS: 5}):
+        answer_survey(wave, business)
+    login_as(Role.REVIEWER)
+    cervia = municipality("cervia")
+    for suffix in ("/summary.csv-metadata.json", "/dataset.jsonld"):
+        with count_queries() as statements:
+            assert client.get(_summary_url(cervia, wave, suffix)).status_code == 200
+        assert not [s for s in statements if "gap_" in s], suffix
+        assert len(statements) < 8, suffix
