@@ -55,3 +55,103 @@ def test_sqlite_pragmas(empty_app):
     with empty_app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.nodb
+def test_upgrade_fills_the_summary_cells_from_existing_gaps(empty_app):
+    """A database that already holds per-business gaps gets its summary cells on upgrade."""
+    from datetime import date
+
+    from uprest.accounts.models import Business, Municipality, Sector, SizeBand
+    from uprest.surveys import gap_cells
+    from uprest.surveys.models import (
+        BusinessGap,
+        Competence,
+        CompetenceArea,
+        Framework,
+        GapCell,
+        GapValue,
+        SurveyWave,
+    )
+
+    def insert(connection, model, **values):
+        return connection.execute(sa.insert(model.__table__).values(**values)).inserted_primary_key[
+            0
+        ]
+
+    def snapshot():
+        return [
+            sorted(
+                tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                for row in db.session.execute(sa.select(model.__table__)).all()
+            )
+            for model in (GapCell, GapValue)
+        ]
+
+    with empty_app.app_context():
+        upgrade(revision="7d1d15e755eb")
+        with db.engine.begin() as connection:
+            place = connection.scalar(sa.select(Municipality.id).order_by(Municipality.id))
+            framework = insert(
+                connection, Framework, code="t", version=1, checksum="x", titles={}, scale={}
+            )
+            area = insert(
+                connection, CompetenceArea, framework_id=framework, code="A", position=1, names={}
+            )
+            codes = {}
+            for position, code in enumerate(("A-01", "A-02")):
+                codes[code] = insert(
+                    connection,
+                    Competence,
+                    framework_id=framework,
+                    area_id=area,
+                    code=code,
+                    position=position,
+                    source="test",
+                    names={},
+                    descriptions={},
+                )
+            wave = insert(
+                connection,
+                SurveyWave,
+                title="Old wave",
+                framework_id=framework,
+                opens_on=date(2026, 1, 1),
+                closes_on=date(2026, 2, 1),
+            )
+            for index, (required, current, staff) in enumerate(
+                [(4, 2.5, 2), (3, 3.0, 1), (5, 1.0, 3), (2, 2.5, 2)]
+            ):
+                sector = (Sector.EVENTS, Sector.TRANSPORT)[index % 2]
+                size_band = SizeBand.MICRO
+                business = insert(
+                    connection,
+                    Business,
+                    name=f"B{index}",
+                    sector=sector,
+                    size_band=size_band,
+                    municipality_id=place,
+                )
+                for code, competence in codes.items():
+                    connection.execute(
+                        sa.insert(BusinessGap.__table__).values(
+                            wave_id=wave,
+                            business_id=business,
+                            competence_id=competence,
+                            code=code,
+                            municipality_id=place,
+                            sector=sector,
+                            size_band=size_band,
+                            required=required,
+                            importance=None if index == 3 else 4,
+                            current=current,
+                            gap=required - current,
+                            staff=staff,
+                        )
+                    )
+        upgrade()
+        migrated = snapshot()
+        assert len(migrated[0]) == 4  # two sectors, two competences
+        gap_cells.rebuild(wave)
+        assert snapshot() == migrated
+        db.session.rollback()

@@ -46,7 +46,8 @@ def test_sql_aggregates_match_the_pure_scoring(
         business = create_business()
         answer_survey(wave, business, required=required, current=currents, importance=importance)
         rows.append((required, sum(currents) / len(currents), importance))
-    stats = queries.gap_stats(wave.id, municipality("cervia").id)[("all", "DIG-03")]
+    figures = queries.municipality_figures(wave.id, municipality("cervia").id)
+    stats = figures.stats["all"][("all", "DIG-03")]
     expected = scoring.score("DIG-03", rows)
     assert stats.businesses == 5 and stats.respondents == 9
     for name in ("mean_gap", "median_gap", "prevalence", "borich", "required", "current"):
@@ -262,3 +263,18 @@ def test_demo_data_gives_every_reviewer_a_real_summary(app, runner):
         html = client.get(f"{place}/waves/{wave.id}").get_data(as_text=True)
         assert 'class="withheld"' in html, account.municipality
         assert "<svg" in html and 'class="num">+' in html, account.municipality
+
+
+def test_metadata_and_dataset_description_compute_no_figures(
+    client, login_as, open_wave, answer_survey, create_business, municipality, count_queries
+):
+    wave = open_wave()
+    for business in _businesses(create_business, "cervia", {Sector.EVENTS: 5}):
+        answer_survey(wave, business)
+    login_as(Role.REVIEWER)
+    cervia = municipality("cervia")
+    for suffix in ("/summary.csv-metadata.json", "/dataset.jsonld"):
+        with count_queries() as statements:
+            assert client.get(_summary_url(cervia, wave, suffix)).status_code == 200
+        assert not [s for s in statements if "gap_" in s], suffix
+        assert len(statements) < 8, suffix

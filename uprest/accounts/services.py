@@ -231,6 +231,8 @@ def _learning_data(user: User) -> dict:
 
 def delete_account(user: User) -> None:
     """Erase the user's personal data; a manager must hand over a business that has staff."""
+    from uprest.surveys import gaps  # surveys build on accounts
+
     business = user.business
     if user.role is Role.MANAGER and business is not None:
         others = [s for s in business.staff if s.id != user.id]
@@ -243,6 +245,8 @@ def delete_account(user: User) -> None:
                 )
             )
         if not others:
+            # The cascade would drop its gap rows behind the summaries' back.
+            gaps.forget_business(business.id)
             db.session.delete(business)
     account_erasing.send(user)
     # Invitations addressed to the user, and unused ones they sent, hold personal data too.
@@ -255,8 +259,6 @@ def delete_account(user: User) -> None:
         )
     )
     # Their self-assessments go, and their business's gap figures are recomputed without them.
-    from uprest.surveys import gaps
-
     gaps.refresh_for_user(user.id)
     db.session.delete(user)
     db.session.flush()

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from uprest.reports.services import Cell, Summary
+from uprest.reports.services import Cell, Release, Summary
 from uprest.surveys.models import localised
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -36,13 +36,13 @@ COLUMNS = [
 ]
 
 
-def suppression_rule(summary: Summary) -> str:
+def suppression_rule(release: Release) -> str:
     return (
-        f"No figure is published for a group of fewer than {summary.threshold} businesses. "
+        f"No figure is published for a group of fewer than {release.threshold} businesses. "
         "When a group of a breakdown is withheld, further groups are withheld, smallest first, "
-        f"until at least two are and together they hold at least {summary.threshold} businesses, "
+        f"until at least two are and together they hold at least {release.threshold} businesses, "
         "so no withheld group can be recomputed from the totals. Answer distributions are "
-        f"published only for {summary.distribution_threshold} or more businesses. Free-text "
+        f"published only for {release.distribution_threshold} or more businesses. Free-text "
         "answers are never published."
     )
 
@@ -95,15 +95,15 @@ def csv_text(summary: Summary, locale: str = "en") -> str:
     return buffer.getvalue()
 
 
-def file_stem(summary: Summary) -> str:
-    return f"uprest-skill-gaps-{summary.municipality.slug}-wave-{summary.wave.id}"
+def file_stem(release: Release) -> str:
+    return f"uprest-skill-gaps-{release.municipality.slug}-wave-{release.wave.id}"
 
 
-def _title(summary: Summary) -> str:
-    return f"Skill gaps of tourism businesses in {summary.municipality.name}: {summary.wave.title}"
+def _title(release: Release) -> str:
+    return f"Skill gaps of tourism businesses in {release.municipality.name}: {release.wave.title}"
 
 
-def _description(summary: Summary) -> str:
+def _description(release: Release) -> str:
     return (
         "Aggregated, anonymised results of the UPREST skill-gap survey: required and current "
         "proficiency per competence, gaps, prevalence and Borich priority scores, overall and "
@@ -111,17 +111,17 @@ def _description(summary: Summary) -> str:
     )
 
 
-def csvw_metadata(summary: Summary, csv_url: str) -> dict:
+def csvw_metadata(release: Release, csv_url: str) -> dict:
     """CSV on the Web metadata (W3C tabular metadata) for the CSV at ``csv_url``."""
-    wave = summary.wave
+    wave = release.wave
     return {
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
         "url": csv_url,
-        "dc:title": _title(summary),
-        "dc:description": _description(summary),
+        "dc:title": _title(release),
+        "dc:description": _description(release),
         "dc:spatial": {
-            "schema:name": summary.municipality.name,
-            "schema:addressCountry": summary.municipality.country,
+            "schema:name": release.municipality.name,
+            "schema:addressCountry": release.municipality.country,
         },
         "dc:temporal": f"{wave.opens_on.isoformat()}/{wave.closes_on.isoformat()}",
         "prov:wasGeneratedBy": {
@@ -131,7 +131,7 @@ def csvw_metadata(summary: Summary, csv_url: str) -> dict:
             "schema:endDate": wave.closes_on.isoformat(),
             "schema:isBasedOn": f"UPREST competence framework, version {wave.framework.version}",
         },
-        "rdfs:comment": suppression_rule(summary),
+        "rdfs:comment": suppression_rule(release),
         "dialect": {"header": True, "delimiter": ",", "encoding": "utf-8"},
         "tableSchema": {
             "columns": [
@@ -153,9 +153,9 @@ def _ref(iri: str) -> dict:
     return {"@id": iri}
 
 
-def dcat_dataset(summary: Summary, *, dataset_url: str, csv_url: str, metadata_url: str) -> dict:
+def dcat_dataset(release: Release, *, dataset_url: str, csv_url: str, metadata_url: str) -> dict:
     """A DCAT-AP dataset description (JSON-LD) with the CSV and its metadata as distributions."""
-    wave = summary.wave
+    wave = release.wave
     date = {"@type": "xsd:date"}
     return {
         "@context": {
@@ -167,20 +167,20 @@ def dcat_dataset(summary: Summary, *, dataset_url: str, csv_url: str, metadata_u
         },
         "@id": dataset_url,
         "@type": "dcat:Dataset",
-        "dct:identifier": file_stem(summary),
-        "dct:title": {"@value": _title(summary), "@language": "en"},
-        "dct:description": {"@value": _description(summary), "@language": "en"},
+        "dct:identifier": file_stem(release),
+        "dct:title": {"@value": _title(release), "@language": "en"},
+        "dct:description": {"@value": _description(release), "@language": "en"},
         "dct:issued": {**date, "@value": wave.closes_on.isoformat()},
         "dct:spatial": {
             "@type": "dct:Location",
-            "locn:geographicName": summary.municipality.name,
+            "locn:geographicName": release.municipality.name,
         },
         "dct:temporal": {
             "@type": "dct:PeriodOfTime",
             "dcat:startDate": {**date, "@value": wave.opens_on.isoformat()},
             "dcat:endDate": {**date, "@value": wave.closes_on.isoformat()},
         },
-        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": summary.municipality.name},
+        "dct:publisher": {"@type": "foaf:Agent", "foaf:name": release.municipality.name},
         "dcat:theme": [_ref(EU + "data-theme/EDUC"), _ref(EU + "data-theme/ECON")],
         "dcat:keyword": ["skills", "tourism", "digital skills", "green skills", "survey"],
         "dct:accessRights": _ref(EU + "access-right/PUBLIC"),

@@ -1,16 +1,34 @@
-"""Aggregation in SQL (GROUP BY) over the ``business_gaps`` projection; one row per group."""
+"""Aggregation over the summary cells (``gap_cells``, ``gap_values``); one Stats per group.
+
+A cell holds the counts and sums of one (wave, municipality, sector, size band, competence),
+so every statistic is a sum over cells. A municipality's cells and gap-value counts are read
+once (two queries, a few thousand rows at most) and summed in Python into every breakdown; the
+consortium and earlier waves, which show means only, are summed in SQL.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from uprest.extensions import db
-from uprest.surveys.models import BusinessGap
+from uprest.surveys.models import LEVELS, GapCell, GapValue
 
-BREAKDOWNS = {"all": None, "sector": BusinessGap.sector, "size_band": BusinessGap.size_band}
+BREAKDOWNS = ("all", "sector", "size_band")
+# The sums a Stats is made of, in this order.
+SUMS = (
+    "businesses",
+    "staff",
+    "required_sum",
+    "current_sum",
+    "importance_sum",
+    "importance_count",
+    "gap_sum",
+    "gapped",
+)
+DISTRIBUTION = tuple(f"required_{level}" for level in LEVELS)
 
 
 @dataclass(frozen=True)
@@ -28,82 +46,113 @@ class Stats:
     borich: float
 
 
-def _filters(wave_id: int, municipality_id: int | None):
-    conditions = [BusinessGap.wave_id == wave_id]
+@dataclass
+class Figures:
+    """A municipality's statistics by breakdown ("all", "sector", "size_band") and then by
+    (group, competence code), and how many businesses require each level, by code."""
+
+    stats: dict[str, dict[tuple[str, str], Stats]] = field(default_factory=dict)
+    distribution: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
+def _rounded(value: float) -> float:
+    """A figure from float sums, rounded far below what is shown (3 decimals) but far above
+    the summation noise, so the order in which a cell's sums were added never shows (a mean
+    gap of exactly 0 stays 0.000, not -0.000); ``+ 0.0`` turns -0.0 into 0.0."""
+    return round(value, 9) + 0.0
+
+
+def _stats(sums, median: float | None = None) -> Stats:
+    """Stats from the ``SUMS`` of a group; without a median, the mean stands in for it."""
+    n, staff, required, current, importance, rated, gap, gapped = sums
+    mean_gap = gap / n
+    mean_importance = importance / rated if rated else None
+    mean_required = required / n
+    weight = mean_importance if mean_importance is not None else mean_required
+    return Stats(
+        businesses=int(n),
+        respondents=int(staff),
+        required=mean_required,
+        current=_rounded(current / n),
+        importance=mean_importance,
+        mean_gap=_rounded(mean_gap),
+        median_gap=_rounded(mean_gap) if median is None else median,
+        prevalence=gapped / n,
+        borich=_rounded(mean_gap * weight),
+    )
+
+
+def gap_stats(wave_id: int, municipality_id: int | None) -> dict[str, Stats]:
+    """Means by competence code over a municipality's businesses (None: the whole consortium),
+    for comparisons; the median stands at the mean (comparisons show means only)."""
+    query = (
+        sa.select(GapCell.code, *(sa.func.sum(getattr(GapCell, name)) for name in SUMS))
+        .where(GapCell.wave_id == wave_id)
+        .group_by(GapCell.code)
+    )
     if municipality_id is not None:
-        conditions.append(BusinessGap.municipality_id == municipality_id)
-    return conditions
+        query = query.where(GapCell.municipality_id == municipality_id)
+    return {code: _stats(sums) for code, *sums in db.session.execute(query)}
 
 
-def _group_column(breakdown: str):
-    column = BREAKDOWNS[breakdown]
-    return sa.literal("all").label("grp") if column is None else column.label("grp")
+def _raw(column):
+    """The column's stored text, without building an enum member per row."""
+    return sa.type_coerce(column, sa.String)
 
 
-def _group_by(breakdown: str, *columns) -> list:
-    """GROUP BY the breakdown's column (none for "all": a constant can't be grouped on)."""
-    column = BREAKDOWNS[breakdown]
-    return [*columns] if column is None else [column, *columns]
-
-
-def gap_stats(
-    wave_id: int, municipality_id: int | None, breakdown: str = "all", *, medians: bool = True
-) -> dict[tuple[str, str], Stats]:
-    """Stats by (group, competence code); ``municipality_id`` None means the whole consortium.
-
-    Without ``medians`` the median query is skipped (the consortium comparison shows means).
-    """
-    grp = _group_column(breakdown)
-    conditions = _filters(wave_id, municipality_id)
-    importance = sa.func.avg(sa.cast(BusinessGap.importance, sa.Float))
-    required = sa.func.avg(sa.cast(BusinessGap.required, sa.Float))
-    means = db.session.execute(
+def municipality_figures(wave_id: int, municipality_id: int) -> Figures:
+    """Every breakdown of a municipality, with exact medians, from its cells in two queries."""
+    where = (GapCell.wave_id == wave_id, GapCell.municipality_id == municipality_id)
+    cells = db.session.execute(
         sa.select(
-            grp,
-            BusinessGap.code,
-            sa.func.count(),
-            sa.func.sum(BusinessGap.staff),
-            required,
-            sa.func.avg(BusinessGap.current),
-            importance,
-            sa.func.avg(BusinessGap.gap),
-            sa.func.avg(sa.case((BusinessGap.gap >= 1, 1.0), else_=0.0)),
-        )
-        .where(*conditions)
-        .group_by(*_group_by(breakdown, BusinessGap.code))
+            _raw(GapCell.sector),
+            _raw(GapCell.size_band),
+            GapCell.code,
+            *(getattr(GapCell, name) for name in SUMS + DISTRIBUTION),
+        ).where(*where)
     ).all()
-    medians = _medians(grp, conditions, breakdown) if medians else {}
-    result = {}
-    for group, code, n, staff, req, cur, imp, gap, prev in means:
-        key = (str(getattr(group, "value", group)), code)
-        weight = imp if imp is not None else req
-        result[key] = Stats(
-            businesses=n,
-            respondents=int(staff or 0),
-            required=req,
-            current=cur,
-            importance=imp,
-            mean_gap=gap,
-            median_gap=medians.get(key, gap),
-            prevalence=prev,
-            borich=gap * weight,
-        )
-    return result
+    sums: dict[tuple, list] = {}
+    levels: dict[str, list[int]] = {}
+    width = len(SUMS)
+    for sector, size_band, code, *values in cells:
+        for group in (("all", "all"), ("sector", sector), ("size_band", size_band)):
+            known = sums.setdefault((*group, code), [0] * width)
+            for index in range(width):
+                known[index] += values[index]
+        counts = levels.setdefault(code, [0] * len(LEVELS))
+        for index, n in enumerate(values[width:]):
+            counts[index] += n
+    figures = Figures(
+        stats={breakdown: {} for breakdown in BREAKDOWNS},
+        distribution={
+            code: {level: n for level, n in zip(LEVELS, counts, strict=True) if n}
+            for code, counts in levels.items()
+        },
+    )
+    medians = _medians(wave_id, municipality_id)
+    for (breakdown, group, code), group_sums in sums.items():
+        median = medians.get((breakdown, group, code))
+        figures.stats[breakdown][(group, code)] = _stats(group_sums, median)
+    return figures
 
 
-def _medians(grp, conditions, breakdown: str) -> dict[tuple[str, str], float]:
-    """Exact medians from a frequency table of gap values (GROUP BY value, not row by row)."""
-    group_by = _group_by(breakdown, BusinessGap.code, BusinessGap.gap)
+def _medians(wave_id: int, municipality_id: int) -> dict[tuple[str, str, str], float]:
+    """Exact medians by (breakdown, group, code) from the counts of each gap value."""
     rows = db.session.execute(
-        sa.select(grp, BusinessGap.code, BusinessGap.gap, sa.func.count())
-        .where(*conditions)
-        .group_by(*group_by)
-        .order_by(*group_by)
+        sa.select(
+            _raw(GapValue.sector),
+            _raw(GapValue.size_band),
+            GapValue.code,
+            GapValue.gap,
+            GapValue.businesses,
+        ).where(GapValue.wave_id == wave_id, GapValue.municipality_id == municipality_id)
     ).all()
-    tables: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    for group, code, gap, count in rows:
-        tables[(str(getattr(group, "value", group)), code)].append((gap, count))
-    return {key: median_of_counts(table) for key, table in tables.items()}
+    tables: dict[tuple, dict[float, int]] = defaultdict(lambda: defaultdict(int))
+    for sector, size_band, code, gap, n in rows:
+        tables["all", "all", code][gap] += n
+        tables["sector", sector, code][gap] += n
+        tables["size_band", size_band, code][gap] += n
+    return {key: median_of_counts(sorted(table.items())) for key, table in tables.items()}
 
 
 def median_of_counts(table: list[tuple[float, int]]) -> float:
@@ -118,16 +167,3 @@ def median_of_counts(table: list[tuple[float, int]]) -> float:
             return (low_value + value) / 2
         seen += count
     raise ValueError("empty table")
-
-
-def required_distribution(wave_id: int, municipality_id: int | None) -> dict[str, dict[int, int]]:
-    """How many businesses require each level, per competence code."""
-    rows = db.session.execute(
-        sa.select(BusinessGap.code, BusinessGap.required, sa.func.count())
-        .where(*_filters(wave_id, municipality_id))
-        .group_by(BusinessGap.code, BusinessGap.required)
-    ).all()
-    result: dict[str, dict[int, int]] = defaultdict(dict)
-    for code, level, count in rows:
-        result[code][int(level)] = count
-    return result

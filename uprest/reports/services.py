@@ -55,11 +55,17 @@ class Breakdown:
 
 
 @dataclass
-class Summary:
+class Release:
+    """What the open-data metadata describes: a wave's figures for a municipality, and the rule."""
+
     wave: SurveyWave
     municipality: Municipality
     threshold: int
     distribution_threshold: int
+
+
+@dataclass
+class Summary(Release):
     total: Cell
     rows: list[CompetenceRow]
     breakdowns: list[Breakdown]
@@ -104,16 +110,21 @@ def thresholds() -> tuple[int, int]:
     return threshold, max(distribution, threshold)
 
 
+def release(wave: SurveyWave, municipality: Municipality) -> Release:
+    """The metadata's subject, without computing any figure."""
+    threshold, distribution_threshold = thresholds()
+    return Release(wave, municipality, threshold, distribution_threshold)
+
+
 def _cell(stats: Stats | None, suppressed: bool) -> Cell:
     if stats is None:
         return EMPTY
     return Cell(None if suppressed else stats, suppressed)
 
 
-def _overall(stats: dict, threshold: int) -> dict[str, Cell]:
+def _overall(stats: dict[str, Stats], threshold: int) -> dict[str, Cell]:
     return {
-        code: _cell(s, disclosure.primary(s.businesses, threshold))
-        for (_g, code), s in stats.items()
+        code: _cell(s, disclosure.primary(s.businesses, threshold)) for code, s in stats.items()
     }
 
 
@@ -126,8 +137,7 @@ def previous_wave_for(wave: SurveyWave, municipality: Municipality) -> SurveyWav
     return earlier[0] if earlier else None
 
 
-def _breakdown(wave, municipality, key, members, competences, threshold, total_cut) -> Breakdown:
-    stats = queries.gap_stats(wave.id, municipality.id, key)
+def _breakdown(stats, key, members, competences, threshold, total_cut) -> Breakdown:
     present = {group for group, _code in stats}
     table = Breakdown(key=key, groups=[m for m in members if m.value in present])
     group_sizes: dict[str, tuple[int, int]] = {}
@@ -166,21 +176,19 @@ def summary(
             .order_by(Competence.position)
         )
     )
-    local = queries.gap_stats(wave.id, municipality.id)
+    figures = queries.municipality_figures(wave.id, municipality.id)
+    local = {code: s for (_all, code), s in figures.stats["all"].items()}
     businesses = max((s.businesses for s in local.values()), default=0)
     respondents = max((s.respondents for s in local.values()), default=0)
     total_cut = disclosure.primary(businesses, threshold)
     total = _cell(Stats(businesses, respondents, 0, 0, None, 0, 0, 0, 0), total_cut)
     cells = _overall(local, threshold)
-    consortium = _overall(queries.gap_stats(wave.id, None, medians=False), threshold)
+    consortium = _overall(queries.gap_stats(wave.id, None), threshold)
     previous_wave = compare or previous_wave_for(wave, municipality)
     previous = {}
     if previous_wave is not None:
-        stats = queries.gap_stats(previous_wave.id, municipality.id, medians=False)
-        previous = _overall(stats, threshold)
-    distributions = {}
-    if businesses >= distribution_threshold:
-        distributions = queries.required_distribution(wave.id, municipality.id)
+        previous = _overall(queries.gap_stats(previous_wave.id, municipality.id), threshold)
+    distributions = figures.distribution if businesses >= distribution_threshold else {}
     rows = []
     for competence in competences:
         code = competence.code
@@ -200,10 +208,8 @@ def summary(
             )
         )
     breakdowns = [
-        _breakdown(wave, municipality, "sector", list(Sector), competences, threshold, total_cut),
-        _breakdown(
-            wave, municipality, "size_band", list(SizeBand), competences, threshold, total_cut
-        ),
+        _breakdown(figures.stats[key], key, list(members), competences, threshold, total_cut)
+        for key, members in (("sector", Sector), ("size_band", SizeBand))
     ]
     return Summary(
         wave=wave,

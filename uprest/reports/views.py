@@ -13,8 +13,8 @@ from uprest.accounts.permissions import (
     roles_required,
 )
 from uprest.core.templating import render
-from uprest.reports import charts, exports
-from uprest.reports.services import summary
+from uprest.reports import charts, exports, formatting
+from uprest.reports.services import release, summary
 from uprest.surveys.services import waves_for_municipality
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -49,6 +49,11 @@ def _summary(municipality_id: int, wave_id: int):
     return summary(wave, place, compare)
 
 
+def _release(municipality_id: int, wave_id: int):
+    place = get_municipality_or_404(municipality_id, current_user)
+    return release(get_reachable_wave_or_404(wave_id, place.id), place)
+
+
 def _chart(result):
     items = [
         (
@@ -64,15 +69,25 @@ def _chart(result):
     return charts.bar_chart(items, min(values, default=0), max(values, default=1))
 
 
+def _page(result) -> dict:
+    """What the summary's body template needs: the figures, the chart and its formatters."""
+    return {
+        "summary": result,
+        "chart": _chart(result),
+        "cell_value": formatting.cell_value,
+        "change": formatting.change,
+        "number": formatting.number,
+    }
+
+
 @bp.get(WAVE)
 @roles_required(*READERS)
 def summary_page(municipality_id: int, wave_id: int):
     result = _summary(municipality_id, wave_id)
     return render(
         "uprest/reports/summary.html",
-        summary=result,
-        chart=_chart(result),
         waves=waves_for_municipality(result.municipality.id),
+        **_page(result),
     )
 
 
@@ -80,7 +95,7 @@ def summary_page(municipality_id: int, wave_id: int):
 @roles_required(*READERS)
 def print_report(municipality_id: int, wave_id: int):
     result = _summary(municipality_id, wave_id)
-    return render("uprest/reports/print.html", summary=result, chart=_chart(result))
+    return render("uprest/reports/print.html", **_page(result))
 
 
 def _urls(result) -> dict:
@@ -112,7 +127,7 @@ def export_csv(municipality_id: int, wave_id: int):
 @bp.get(WAVE + "/summary.csv-metadata.json")
 @roles_required(*READERS)
 def export_metadata(municipality_id: int, wave_id: int):
-    result = _summary(municipality_id, wave_id)
+    result = _release(municipality_id, wave_id)
     body = exports.csvw_metadata(result, _urls(result)["csv_url"])
     return _download(
         json.dumps(body, ensure_ascii=False, indent=2),
@@ -124,7 +139,7 @@ def export_metadata(municipality_id: int, wave_id: int):
 @bp.get(WAVE + "/dataset.jsonld")
 @roles_required(*READERS)
 def export_dataset(municipality_id: int, wave_id: int):
-    result = _summary(municipality_id, wave_id)
+    result = _release(municipality_id, wave_id)
     body = exports.dcat_dataset(result, **_urls(result))
     return _download(
         json.dumps(body, ensure_ascii=False, indent=2),

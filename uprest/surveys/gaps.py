@@ -1,4 +1,5 @@
-"""Keeps the ``business_gaps`` projection in step with submitted responses, in SQL."""
+"""Keeps the ``business_gaps`` projection, and the summary cells summed from it, in step with
+submitted responses, in SQL."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sqlalchemy as sa
 
 from uprest.accounts.models import Business
 from uprest.extensions import db
+from uprest.surveys import gap_cells
 from uprest.surveys.models import (
     BusinessGap,
     BusinessRating,
@@ -82,15 +84,29 @@ COLUMNS = [
 
 
 def refresh(wave_id: int, business_id: int | None = None) -> None:
-    """Rebuild the projection for one business in a wave (or the whole wave)."""
-    delete = sa.delete(BusinessGap).where(BusinessGap.wave_id == wave_id)
-    if business_id is not None:
-        delete = delete.where(BusinessGap.business_id == business_id)
-    db.session.execute(delete)
-    db.session.execute(
-        sa.insert(BusinessGap).from_select(COLUMNS, _units(wave_id, business_id)),
-        execution_options={"synchronize_session": False},
-    )
+    """Rebuild the projection for one business in a wave (or the whole wave), and its cells."""
+    table = BusinessGap.__table__
+    delete = sa.delete(table).where(table.c.wave_id == wave_id)
+    insert = sa.insert(table).from_select(COLUMNS, _units(wave_id, business_id))
+    if business_id is None:
+        db.session.execute(delete)
+        db.session.execute(insert)
+        gap_cells.rebuild(wave_id)
+        return
+    removed = db.session.execute(
+        delete.where(table.c.business_id == business_id).returning(*gap_cells.ROW)
+    ).all()
+    added = db.session.execute(insert.returning(*gap_cells.ROW)).all()
+    gap_cells.move(removed, added)
+
+
+def forget_business(business_id: int) -> None:
+    """Before a business is deleted: its rows leave the projection and the summary cells."""
+    table = BusinessGap.__table__
+    removed = db.session.execute(
+        sa.delete(table).where(table.c.business_id == business_id).returning(*gap_cells.ROW)
+    ).all()
+    gap_cells.move(removed, [])
 
 
 def refresh_for_user(user_id: int) -> None:

@@ -224,10 +224,11 @@ class SelfRating(db.Model):
 
 
 class BusinessGap(db.Model):
-    """Projection: one business's combined gap per competence in a wave, for fast summaries.
+    """Projection: one business's combined gap per competence in a wave.
 
     Rebuilt for a business whenever one of its submitted responses changes (``surveys.gaps``);
-    ``current`` is the mean of its staff's submitted ratings, ``staff`` how many rated.
+    ``current`` is the mean of its staff's submitted ratings, ``staff`` how many rated. The
+    summaries read its sums per cell (``GapCell``, ``GapValue``), never its rows.
     """
 
     __tablename__ = "business_gaps"
@@ -253,22 +254,59 @@ class BusinessGap(db.Model):
     gap: Mapped[float] = mapped_column(sa.Float)
     staff: Mapped[int]
 
-    # Covers every summary query, so they read the index alone (no table rows).
-    __table_args__ = (
-        sa.Index(
-            "ix_business_gaps_summary",
-            "wave_id",
-            "municipality_id",
-            "code",
-            "sector",
-            "size_band",
-            "gap",
-            "required",
-            "importance",
-            "current",
-            "staff",
-        ),
+
+class _CellKey:
+    """The cell of a summary: a wave, a municipality, a sector, a size band and a competence."""
+
+    # sort_order: the key leads the table and its primary key, whatever the subclass adds
+    wave_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_waves.id", ondelete="CASCADE"), primary_key=True, sort_order=-5
     )
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True, sort_order=-4
+    )
+    sector: Mapped[Sector] = mapped_column(_enum(Sector), primary_key=True, sort_order=-3)
+    size_band: Mapped[SizeBand] = mapped_column(
+        _enum(SizeBand, 16), primary_key=True, sort_order=-2
+    )
+    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True, sort_order=-1)
+
+
+class GapCell(_CellKey, db.Model):
+    """Projection: counts and sums of the ``business_gaps`` rows of one cell, for summaries.
+
+    Additive, so a summary of any set of cells is a SUM over a few thousand rows at most; kept
+    in step with ``business_gaps`` in the same transaction (``surveys.gap_cells``). A cell
+    without businesses has no row.
+    """
+
+    __tablename__ = "gap_cells"
+
+    businesses: Mapped[int]
+    staff: Mapped[int]
+    required_sum: Mapped[int]
+    current_sum: Mapped[float] = mapped_column(sa.Float)
+    gap_sum: Mapped[float] = mapped_column(sa.Float)
+    # importance may be missing; its mean is over the businesses that gave one
+    importance_sum: Mapped[int]
+    importance_count: Mapped[int]
+    # businesses with a gap of a whole level or more
+    gapped: Mapped[int]
+    # businesses that require each level of the scale (LEVELS), for answer distributions
+    required_1: Mapped[int]
+    required_2: Mapped[int]
+    required_3: Mapped[int]
+    required_4: Mapped[int]
+    required_5: Mapped[int]
+
+
+class GapValue(_CellKey, db.Model):
+    """Projection: how many businesses of a cell have each gap value, for exact medians."""
+
+    __tablename__ = "gap_values"
+
+    gap: Mapped[float] = mapped_column(sa.Float, primary_key=True)
+    businesses: Mapped[int]
 
 
 class Part(enum.StrEnum):
