@@ -375,7 +375,7 @@ def main() -> None:
     add("--total", type=int, default=1_000_000, help="stored for the second query round")
     add("--total-engines", default="sqlite,postgresql", help="engines filled up to --total")
     add("--repeat", type=int, default=200, help="requests per query type and limit (0: none)")
-    add("--workers", default="sqlite:1,postgresql:2", help="per engine (ENGINE:N,...) or N")
+    add("--workers", default="sqlite:1,postgresql:3", help="per engine (ENGINE:N,...) or N")
     add("--worker-class", default="sync", choices=["sync", "gthread"], help="gthread: 4 threads")
     add("--seed", type=int, default=2026)
     add("--no-readme", action="store_true", help="print the figures only")
