@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 import uuid
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
@@ -340,6 +342,12 @@ def _inherited_rows(target_id: str) -> set[tuple[int, str]]:
     }
 
 
+def _merged_activities(old: dict | None, objects: list[dict]) -> dict:
+    for obj in objects:
+        old = _merged_activity(old, obj)
+    return old
+
+
 def _merged_activity(old: dict | None, obj: dict) -> dict:
     merged = old or {"objectType": "Activity", "id": obj["id"]}
     definition = merged.setdefault("definition", {})
@@ -351,8 +359,51 @@ def _merged_activity(old: dict | None, obj: dict) -> dict:
     return merged
 
 
+def _merged_forms(old: list | None, forms: list[dict]) -> list:
+    old = old or []
+    return old + [form for form in forms if form not in old]
+
+
+def _remember(model, key: str, wanted: dict[str, list[dict]], merge, dumps) -> None:
+    """Merge each key's new objects into its stored document; insert the keys not stored yet.
+
+    Two transactions may meet the same new key at once (two learners opening a lesson nobody
+    has opened yet): the insert skips a key another transaction stored first, and that row is
+    then read again, locked, and merged into, so neither fails nor loses what it brought.
+    """
+    column = getattr(model, key)
+
+    def known(keys: list[str], lock: bool = False) -> dict:
+        query = sa.select(model).where(column.in_(keys)).order_by(column)
+        query = query.with_for_update() if lock else query
+        return {getattr(row, key): row for row in db.session.scalars(query)}
+
+    def update(rows: dict) -> None:
+        for name, row in rows.items():
+            text = dumps(merge(json.loads(row.document), wanted[name]))
+            if row.document != text:
+                row.document = text
+
+    rows = known(list(wanted))
+    update(rows)
+    fresh = [
+        {key: name, "document": dumps(merge(None, objects))}
+        for name, objects in sorted(wanted.items())
+        if name not in rows
+    ]
+    if not fresh:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    statement = insert.on_conflict_do_nothing(index_elements=[key]).returning(column)
+    inserted = set(db.session.scalars(statement, fresh))
+    lost = [row[key] for row in fresh if row[key] not in inserted]
+    if lost:
+        update(known(lost, lock=True))
+
+
 def _remember_definitions(batch: list[dict]) -> None:
-    """Keep the latest definition of each activity and every form of each agent (2 queries)."""
+    """Keep the latest definition of each activity and every form of each agent."""
     activities: dict[str, list[dict]] = {}
     agents: dict[str, list[dict]] = {}
     for data in batch:
@@ -366,35 +417,7 @@ def _remember_definitions(batch: list[dict]) -> None:
                 if agent not in forms:
                     forms.append(agent)
     if activities:
-        known = {
-            row.activity_id: row
-            for row in db.session.scalars(
-                sa.select(Activity).where(Activity.activity_id.in_(list(activities)))
-            )
-        }
-        for activity_id, objects in activities.items():
-            row = known.get(activity_id)
-            merged = json.loads(row.document) if row else None
-            for obj in objects:
-                merged = _merged_activity(merged, obj)
-            text = json.dumps(merged, ensure_ascii=False)
-            if row is None:
-                db.session.add(Activity(activity_id=activity_id, document=text))
-            elif row.document != text:
-                row.document = text
+        dumps = functools.partial(json.dumps, ensure_ascii=False)
+        _remember(Activity, "activity_id", activities, _merged_activities, dumps)
     if agents:
-        known = {
-            row.agent_key: row
-            for row in db.session.scalars(
-                sa.select(AgentRecord).where(AgentRecord.agent_key.in_(list(agents)))
-            )
-        }
-        for key, forms in agents.items():
-            row = known.get(key)
-            if row is None:
-                db.session.add(AgentRecord(agent_key=key, document=json.dumps(forms)))
-                continue
-            old = json.loads(row.document)
-            fresh = [form for form in forms if form not in old]
-            if fresh:
-                row.document = json.dumps(old + fresh)
+        _remember(AgentRecord, "agent_key", agents, _merged_forms, json.dumps)
