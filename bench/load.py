@@ -28,6 +28,7 @@ import os
 import random
 import re
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
@@ -496,6 +497,19 @@ def run_load(base: str, master: int, engine: sa.Engine, args) -> dict:
     cpu_before = proc_cpu(workers), proc_cpu(backends(engine)), time.process_time()
     load_before = os.getloadavg()
     measured = time.monotonic()
+    spy = None
+    if args.profile:  # sample every worker while measuring (collapsed stacks, for flame graphs)
+        command = [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(master),
+            "--subprocesses",
+            "--format",
+            "raw",
+        ]
+        command += ["--rate", "50", "--duration", f"{args.duration:.0f}", "-o", args.profile]
+        spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     gevent.sleep(args.duration)
     seconds = time.monotonic() - measured
     cpu_after = proc_cpu(workers), proc_cpu(backends(engine)), time.process_time()
@@ -503,6 +517,8 @@ def run_load(base: str, master: int, engine: sa.Engine, args) -> dict:
     figures["load"] = (load_before, os.getloadavg())
     figures["cpu"] = [b - a for a, b in zip(cpu_before, cpu_after, strict=True)]
     runner.quit()
+    if spy is not None:
+        spy.wait(60)
     figures["stats"], figures["exceptions"] = env.stats, dict(runner.exceptions)
     figures["errors"] = dict(env.stats.errors)
     return figures
@@ -549,8 +565,9 @@ def report(figures: dict, args, config: str, data: str) -> int:
     app_cpu, db_cpu, own_cpu = figures["cpu"]
     total = stats.total.num_requests
     print(f"\nThroughput {total / seconds:.1f} requests/s ({total:,} in {seconds:.0f} s). CPU: "
-          f"gunicorn workers {app_cpu / seconds:.0%} of a core, PostgreSQL backends "
-          f"{db_cpu / seconds:.0%}, load generator {own_cpu / seconds:.0%}. Load average "
+          f"gunicorn workers {app_cpu / seconds:.0%} of a core ({app_cpu * 1000 / total:.1f} ms "
+          f"per request), PostgreSQL backends {db_cpu / seconds:.0%} ({db_cpu * 1000 / total:.1f} "
+          f"ms), load generator {own_cpu / seconds:.0%}. Load average "
           f"{' '.join(f'{x:.2f}' for x in figures['load'][0])} at the start, "
           f"{' '.join(f'{x:.2f}' for x in figures['load'][1])} at the end.")  # fmt: skip
     for error in figures["errors"].values():
@@ -579,6 +596,7 @@ def main() -> int:
     add("--spawn-rate", type=float, default=5, help="users started per second")
     add("--workers", type=int, default=WORKERS, help="gunicorn sync workers")
     add("--keep", action="store_true", help="keep the database (to EXPLAIN queries)")
+    add("--profile", metavar="FILE", help="py-spy the workers while measuring (collapsed stacks)")
     args = parser.parse_args()
     print(f"Load average before set-up: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with (
