@@ -21,16 +21,11 @@ import os
 import random
 import re
 import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +35,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from harness import children, flask_cli, gunicorn, proc_cpu, throwaway  # noqa: E402
 from lrs_statements import QUERY_TYPES, Generator  # noqa: E402
 
 import uprest.accounts.models  # noqa: E402, F401 (gives xapi_statements.user_id its type)
@@ -47,85 +43,9 @@ from uprest.core import bulk  # noqa: E402
 from uprest.xapi import store  # noqa: E402
 from uprest.xapi.models import Statement, StatementIndex  # noqa: E402
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BATCH, CLIENT_THREADS, VERSION = 50, 4, "1.0.3"
 PARAMETER = {"related_activities": "activity", "related_agents": "agent"}
 README_START, README_END = "<!-- lrs-bench:start -->", "<!-- lrs-bench:end -->"
-
-
-@contextmanager
-def throwaway(engine_name: str, keep: bool = False):
-    """The URL of a new, empty database; removed afterwards unless ``keep``."""
-    if engine_name == "sqlite":
-        folder = tempfile.mkdtemp(prefix="lrs_bench_")
-        try:
-            yield f"sqlite:///{folder}/lrs.sqlite"
-        finally:
-            if not keep:
-                shutil.rmtree(folder)
-        return
-    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"uprest_lrsbench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-def flask_cli(env: dict, *args: str) -> str:
-    command = [str(ROOT / ".venv/bin/flask"), "--app", "uprest", *args]
-    done = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True)
-    if done.returncode:
-        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr}")
-    return done.stdout
-
-
-@contextmanager
-def gunicorn(env: dict, workers: int, worker_class: str, log: Path):
-    """The app under gunicorn on a free port; yields its base URL and the master's pid."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    threads = 4 if worker_class == "gthread" else 1
-    options = f"-w {workers} -k {worker_class} --threads {threads} -b 127.0.0.1:{port}".split()
-    with open(log, "w") as out:
-        command = [str(ROOT / ".venv/bin/gunicorn"), *options, "uprest:create_app()"]
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(base + "/xapi/about", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        yield base, server.pid
-    except BaseException:
-        print(log.read_text()[-4000:], file=sys.stderr)
-        raise
-    finally:
-        server.terminate()
-        server.wait(30)
-
-
-def proc_cpu(pids) -> float:
-    """CPU seconds (user + system) these processes have used so far."""
-    total = 0
-    for pid in pids:
-        try:  # utime and stime are fields 14 and 15 of /proc/PID/stat
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def server_cpu(master: int, engine: sa.Engine) -> tuple[float, float]:
@@ -133,7 +53,7 @@ def server_cpu(master: int, engine: sa.Engine) -> tuple[float, float]:
 
     The machine may be shared: wall-clock rates then vary, CPU per statement much less.
     """
-    workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    workers = children(master)
     backends = []
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -282,7 +202,8 @@ def run_engine(engine_name: str, args: argparse.Namespace) -> dict:
     """Every measurement on one engine, in a database of its own."""
     print(f"== {engine_name} ==", flush=True)
     gen, queries = Generator(args.seed), {}
-    with throwaway(engine_name, args.keep) as url, tempfile.TemporaryDirectory() as scratch:
+    database = throwaway(engine_name, "uprest_lrsbench", args.keep)
+    with database as url, tempfile.TemporaryDirectory() as scratch:
         if args.keep:
             print(f"  database kept: {url}")
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)}

@@ -14,21 +14,19 @@ postgresql+psycopg://postgres@127.0.0.1:5432/test) and dropped afterwards.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from flask_migrate import upgrade  # noqa: E402
+from harness import percentile, throwaway  # noqa: E402
 
 from uprest import create_app  # noqa: E402
 from uprest.accounts import services as account_services  # noqa: E402
@@ -40,26 +38,6 @@ from uprest.surveys.services import open_wave  # noqa: E402
 BUSINESSES = 10_000
 RESPONSES = 100_000
 PASSWORD = "benchmark password"
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@contextmanager
-def throwaway(engine_name: str):
-    if engine_name == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite"
-        return
-    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"uprest_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _random_level(dialect: str) -> str:
@@ -173,12 +151,6 @@ def generate(app) -> tuple[int, int]:
         }
     print(f"  generated in {time.perf_counter() - started:.1f} s: {counts}")
     return wave_id, places[0]
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def time_pages(app, wave_id: int, place_id: int, repeat: int) -> dict[str, tuple[float, float]]:

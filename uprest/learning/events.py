@@ -17,7 +17,7 @@ from uprest.accounts.models import User
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.learning.models import Enrolment, LearningEvent, PathEnrolment
-from uprest.xapi.emitter import emit
+from uprest.xapi.emitter import emit_many, statement_for
 
 ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -27,8 +27,8 @@ QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 PATH_TYPE = "http://adlnet.gov/expapi/activities/course"
 
 
-def _record(
-    user_id: int,
+def _statement(
+    user: User,
     verb: str,
     registration: str,
     activity: str,
@@ -37,9 +37,9 @@ def _record(
     result: dict | None = None,
     attempt: int | None = None,
     name: dict | None = None,
-) -> LearningEvent:
-    row = emit(
-        user=db.session.get(User, user_id),
+) -> dict:
+    return statement_for(
+        user=user,
         verb=verb,
         activity=activity,
         name=name or None,
@@ -49,7 +49,20 @@ def _record(
         result=result,
         extensions={ATTEMPT: attempt} if attempt is not None else None,
     )
-    return db.session.scalar(sa.select(LearningEvent).where(LearningEvent.statement_pk == row.id))
+
+
+def _emit(user: User, statements: list[dict]) -> list[LearningEvent]:
+    """Store the statements as one batch; the events the projection made of them, in order."""
+    pks = emit_many(user, statements)
+    rows = db.session.scalars(sa.select(LearningEvent).where(LearningEvent.statement_pk.in_(pks)))
+    by_pk = {row.statement_pk: row for row in rows}
+    return [by_pk.get(pk) for pk in pks]
+
+
+def _record(user_id: int, verb: str, *args, **kwargs) -> LearningEvent:
+    user = db.session.get(User, user_id)
+    [event] = _emit(user, [_statement(user, verb, *args, **kwargs)])
+    return event
 
 
 def _module(enrolment: Enrolment) -> str:
@@ -111,12 +124,10 @@ def record_lesson_viewed(enrolment: Enrolment, lesson: str) -> LearningEvent:
     )
 
 
-def record_answer(
-    enrolment: Enrolment, question: str, response, correct: bool, attempt: int
-) -> LearningEvent:
+def _answer(user: User, enrolment: Enrolment, question: str, response, correct: bool, attempt):
     """The response travels as JSON text in result.response, so any answer shape round-trips."""
-    return _record(
-        enrolment.user_id,
+    return _statement(
+        user,
         "answered",
         enrolment.uuid,
         f"{_module(enrolment)}/quiz/{question}",
@@ -128,22 +139,31 @@ def record_answer(
     )
 
 
-def record_quiz_result(enrolment: Enrolment, score: int, passed: bool, attempt: int):
-    return _record(
-        enrolment.user_id,
-        "passed" if passed else "failed",
-        enrolment.uuid,
-        f"{_module(enrolment)}/quiz",
-        ASSESSMENT_TYPE,
-        parent=_module(enrolment),
-        name=_module_name(enrolment),
-        result={
-            "score": {"raw": score, "min": 0, "max": 100, "scaled": score / 100},
-            "success": passed,
-            "completion": True,
-        },
-        attempt=attempt,
+def record_quiz_attempt(
+    enrolment: Enrolment, answers: list[tuple[str, object, bool]], score: int, passed: bool,
+    attempt: int,
+) -> list[LearningEvent]:  # fmt: skip
+    """Every answer (question id, response, correct) and the result, stored as one batch."""
+    user = db.session.get(User, enrolment.user_id)
+    statements = [_answer(user, enrolment, *answer, attempt) for answer in answers]
+    statements.append(
+        _statement(
+            user,
+            "passed" if passed else "failed",
+            enrolment.uuid,
+            f"{_module(enrolment)}/quiz",
+            ASSESSMENT_TYPE,
+            parent=_module(enrolment),
+            name=_module_name(enrolment),
+            result={
+                "score": {"raw": score, "min": 0, "max": 100, "scaled": score / 100},
+                "success": passed,
+                "completion": True,
+            },
+            attempt=attempt,
+        )
     )
+    return _emit(user, statements)
 
 
 def record_module_completed(enrolment: Enrolment) -> LearningEvent:

@@ -175,13 +175,12 @@ def submit_quiz(enrolment: Enrolment, form, locale: str) -> int:
     if all(response is None for _, response in responses):
         raise ServiceError(_l("Answer at least one question before you send the quiz."))
     attempt = progress.latest_attempt(enrolment) + 1
-    results = []
-    for question, response in responses:
-        correct = quiz.mark(question, response, content)
-        events.record_answer(enrolment, question["id"], response, correct, attempt)
-        results.append(correct)
-    score = quiz.score(results)
-    events.record_quiz_result(enrolment, score, score >= content.pass_mark, attempt)
+    answers = [
+        (question["id"], response, quiz.mark(question, response, content))
+        for question, response in responses
+    ]
+    score = quiz.score([correct for _id, _response, correct in answers])
+    events.record_quiz_attempt(enrolment, answers, score, score >= content.pass_mark, attempt)
     check_completion(enrolment)
     return attempt
 

@@ -53,7 +53,7 @@ def verb_display(verb: str) -> dict:
     return names
 
 
-def emit(
+def statement_for(
     *,
     user,
     verb: str,
@@ -64,8 +64,8 @@ def emit(
     result: dict | None = None,
     parent: str | None = None,
     extensions: dict | None = None,
-) -> Statement:
-    """Store one statement about ``user``; it is validated like any statement from outside."""
+) -> dict:
+    """The statement the app makes about ``user``, ready for ``emit_many``."""
     if verb not in VERBS:
         raise ValueError(f"unknown verb {verb!r}")
     definition = {}
@@ -93,6 +93,12 @@ def emit(
     }
     if result:
         statement["result"] = result
+    return statement
+
+
+def emit_many(user, statements: list[dict]) -> list[int]:
+    """Store the app's statements about ``user`` as one batch (one write, one projection);
+    they are validated like any statement from outside. Returns their row ids, in order."""
     writer = store.Writer(
         authority={
             "objectType": "Agent",
@@ -101,5 +107,11 @@ def emit(
         },
         user_id=user.id,
     )
-    [stored] = store.store_statements([statement], version="2.0.0", writer=writer).stored
-    return db.session.get(Statement, stored.pk)
+    written = store.store_statements(statements, version="2.0.0", writer=writer).stored
+    return [item.pk for item in written]
+
+
+def emit(*, user, **statement) -> Statement:
+    """Store one statement about ``user`` (see ``statement_for`` for the arguments)."""
+    [pk] = emit_many(user, [statement_for(user=user, **statement)])
+    return db.session.get(Statement, pk)
