@@ -128,10 +128,9 @@ def lesson(slug: str, lesson: str):
     if lesson not in slugs:
         abort(404)
     services.view_lesson(enrolment, lesson)
-    db.session.commit()
     index = slugs.index(lesson)
     body = content.body(lesson)
-    return render(
+    page = render(  # before the commit, which would expire what the page reads again
         "uprest/learning/lesson.html",
         module=found,
         enrolment=enrolment,
@@ -144,6 +143,8 @@ def lesson(slug: str, lesson: str):
         following=slugs[index + 1] if index + 1 < len(slugs) else None,
         progress=progress.for_enrolment(enrolment),
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])

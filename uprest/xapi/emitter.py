@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from flask import current_app, has_request_context, url_for
 
@@ -46,6 +47,12 @@ def actor_for(user) -> dict:
 
 
 def verb_display(verb: str) -> dict:
+    return dict(_verb_display(verb))
+
+
+@cache
+def _verb_display(verb: str) -> dict:
+    """The verb's name in every language (the catalogues don't change while the app runs)."""
     names = {}
     for locale in LOCALES:
         with force_locale(locale):
@@ -107,7 +114,9 @@ def emit_many(user, statements: list[dict]) -> list[int]:
         },
         user_id=user.id,
     )
-    written = store.store_statements(statements, version="2.0.0", writer=writer).stored
+    written = store.store_statements(
+        statements, version="2.0.0", writer=writer, new_ids=True
+    ).stored
     return [item.pk for item in written]
 
 

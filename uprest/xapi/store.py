@@ -150,8 +150,12 @@ def store_statements(
     writer: Writer,
     attachments: dict[str, tuple[str, bytes]] | None = None,
     require_id: str | None = None,
+    new_ids: bool = False,
 ) -> StoreResult:
-    """Validate and store a batch; raise StatementError (400) or Conflict (409) before writing."""
+    """Validate and store a batch; raise StatementError (400) or Conflict (409) before writing.
+
+    ``new_ids``: the caller made the ids just now (uuid4), so none can be stored yet.
+    """
     attachments = attachments or {}
     for index, data in enumerate(statements):
         validate_statement(
@@ -166,7 +170,7 @@ def store_statements(
     if len(ids) != len(set(ids)):
         raise StatementError("statements", "the batch repeats a statement id")
     _check_attachments(statements, attachments)
-    existing = _existing(ids)
+    existing = {} if new_ids else _existing(ids)
     result = StoreResult(ids=[])
     new_rows, facts = [], []
     voiding_targets: dict[str, str] = {}
