@@ -54,6 +54,22 @@ def test_post_and_get_by_id(lrs):
     assert "Last-Modified" in stored.headers
 
 
+def test_json_the_lrs_cannot_keep_exactly(lrs):
+    """NaN is not JSON (400); an integer beyond 64 bits in an extension is kept as a double,
+    as I-JSON advises, rather than failing the request."""
+    nan = b'{"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://e.org/v"},'
+    nan += b' "object": {"id": "http://e.org/a"}, "result": {"score": {"raw": NaN}}}'
+    refused = lrs.request("POST", "/statements", data=nan, content_type="application/json")
+    assert refused.status_code == 400 and "JSON" in refused.json["error"]
+    huge = make_statement(
+        id=str(uuid.uuid4()),
+        context={"extensions": {"http://example.org/ext/big": 2**70}},
+    )
+    assert lrs.post_statement(huge).status_code == 200
+    kept = lrs.get(statementId=huge["id"]).json["context"]["extensions"]
+    assert kept["http://example.org/ext/big"] == float(2**70)
+
+
 def test_batch_is_all_or_nothing(lrs):
     good, bad = make_statement(id=str(uuid.uuid4())), make_statement(actor={"name": "x"})
     assert lrs.post_statement([good, bad]).status_code == 400
