@@ -164,8 +164,6 @@ def upgrade():
         )
 
 
-
-
 def downgrade():
 
     with op.batch_alter_table("xapi_statement_index", schema=None) as batch_op:
@@ -191,4 +189,3 @@ def downgrade():
     op.drop_table("xapi_attachments")
     op.drop_table("xapi_agents")
     op.drop_table("xapi_activities")
-

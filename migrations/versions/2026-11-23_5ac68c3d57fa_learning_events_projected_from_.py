@@ -35,7 +35,6 @@ def upgrade():
         )
 
 
-
 def downgrade():
     with op.batch_alter_table("learning_events", schema=None) as batch_op:
         batch_op.drop_constraint(
@@ -43,4 +42,3 @@ def downgrade():
         )
         batch_op.drop_constraint(batch_op.f("uq_learning_events_statement_pk"), type_="unique")
         batch_op.drop_column("statement_pk")
-
