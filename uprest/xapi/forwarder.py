@@ -63,20 +63,37 @@ def _request_body(document: str) -> tuple[bytes, str]:
     return multipart.build(data, parts)
 
 
-def send(item: OutboxItem, http: requests.Session) -> tuple[bool, str | None, bool]:
-    """(delivered, error, permanent) for one outbox item."""
-    cfg = current_app.config
+@dataclass
+class Delivery:
+    """What one PUT sends, read from the database before any request goes out."""
+
+    item_id: int
+    statement_id: str
+    body: bytes
+    content_type: str
+    version: str
+
+
+def _delivery(item: OutboxItem) -> Delivery:
     statement = item.statement
     body, content_type = _request_body(statement.document)
     version = json.loads(statement.document).get("version", "1.0.0")
+    return Delivery(item.id, statement.statement_id, body, content_type, version)
+
+
+def send(delivery: Delivery, http: requests.Session) -> tuple[bool, str | None, bool]:
+    """(delivered, error, permanent) for one outbox item."""
+    cfg = current_app.config
     try:
         response = http.put(
             cfg["UPREST_XAPI_FORWARD_URL"].rstrip("/") + "/statements",
-            params={"statementId": statement.statement_id},
-            data=body,
+            params={"statementId": delivery.statement_id},
+            data=delivery.body,
             headers={
-                "Content-Type": content_type,
-                "X-Experience-API-Version": "2.0.0" if version.startswith("2") else "1.0.3",
+                "Content-Type": delivery.content_type,
+                "X-Experience-API-Version": "2.0.0"
+                if delivery.version.startswith("2")
+                else "1.0.3",
             },
             auth=(cfg["UPREST_XAPI_FORWARD_KEY"], cfg["UPREST_XAPI_FORWARD_SECRET"]),
             timeout=TIMEOUT,
@@ -99,13 +116,21 @@ def backoff(attempts: int) -> timedelta:
 def forward_due(
     *, now: datetime | None = None, limit: int = 100, http: requests.Session | None = None
 ) -> Outcome:
-    """Send what is due; commits after each item so nothing delivered is ever forgotten."""
+    """Send what is due; commits after each item so nothing delivered is ever forgotten.
+
+    The bodies are read first; on SQLite the transaction then ends, because it holds the one
+    write lock (BEGIN IMMEDIATE) and learners' requests would wait on the far LRS.
+    """
     now = now or utcnow()
     http = http or requests.Session()
     outcome = Outcome()
     max_attempts = current_app.config["UPREST_XAPI_FORWARD_MAX_ATTEMPTS"]
-    for item in _due(now, limit):
-        delivered, error, permanent = send(item, http)
+    deliveries = [_delivery(item) for item in _due(now, limit)]
+    if db.engine.dialect.name != "postgresql":
+        db.session.commit()  # SQLite: hold no write lock while waiting on the far LRS
+    for delivery in deliveries:
+        delivered, error, permanent = send(delivery, http)
+        item = db.session.get(OutboxItem, delivery.item_id)
         item.attempts += 1
         if delivered:
             item.delivered_at = utcnow()
