@@ -11,7 +11,7 @@ from uprest.accounts.models import Role
 from uprest.extensions import db
 from uprest.learning import projection
 from uprest.xapi.emitter import emit
-from uprest.xapi.models import Statement
+from uprest.xapi.models import Statement, StatementIndex
 
 
 def test_emit_stores_a_valid_statement(app, create_user):
@@ -128,6 +128,8 @@ def test_statements_are_exported_and_erased_with_the_account(app, client, create
     assert client.post("/profile/delete", data={"delete-password": PASSWORD}).status_code == 302
     remaining = db.session.scalars(sa.select(Statement.user_id)).all()
     assert remaining == [other.id]
+    indexed = db.session.scalars(sa.select(StatementIndex.statement_pk).distinct()).all()
+    assert indexed == db.session.scalars(sa.select(Statement.id)).all()  # none left behind
 
 
 def test_trainer_views_statements_in_their_language(app, client, login_as, create_user):
