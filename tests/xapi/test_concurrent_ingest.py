@@ -67,10 +67,12 @@ def server(tmp_path):
 def test_concurrent_batches_about_the_same_things_all_count(server):
     registrations = [str(uuid.uuid4()) for _ in range(3)]
     batches = make_batches(registrations)
-    start = threading.Barrier(6)
+    start = threading.Barrier(6)  # the first six batches leave together
 
-    def post(batch):
-        start.wait(timeout=30) if batches.index(batch) < 6 else None
+    def post(numbered):
+        number, batch = numbered
+        if number < 6:
+            start.wait(timeout=30)
         return requests.post(
             f"{server.url}/xapi/statements",
             json=batch,
@@ -80,7 +82,7 @@ def test_concurrent_batches_about_the_same_things_all_count(server):
         )
 
     with ThreadPoolExecutor(6) as pool:
-        responses = list(pool.map(post, batches))
+        responses = list(pool.map(post, enumerate(batches)))
     assert [r.status_code for r in responses] == [200] * len(batches), [
         r.text for r in responses if r.status_code != 200
     ]

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from uprest.core import bulk
 from uprest.extensions import db
 from uprest.surveys.models import LEVELS, BusinessGap, GapCell, GapValue
 
@@ -32,7 +32,6 @@ SUMS = (
 _gaps = BusinessGap.__table__
 # The business_gaps columns a cell is built from (what refreshing a business returns).
 ROW = [_gaps.c[name] for name in (*KEY, "required", "importance", "current", "gap", "staff")]
-_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _contribution(row) -> tuple:
@@ -73,8 +72,8 @@ def move(removed: Sequence, added: Sequence) -> None:
         for key, n in sorted(values.items())
         if n
     ]
-    _add(GapCell, cell_rows, SUMS)
-    _add(GapValue, value_rows, ("businesses",))
+    _add(GapCell, cell_rows)
+    _add(GapValue, value_rows)
     if removed:
         waves = {row.wave_id for row in removed}
         places = {row.municipality_id for row in removed}
@@ -89,17 +88,16 @@ def move(removed: Sequence, added: Sequence) -> None:
             )
 
 
-def _add(model, rows: list[dict], columns: Sequence[str]) -> None:
-    """Insert the rows, or add their ``columns`` to the rows already there."""
-    if not rows:
-        return
+def _add(model, rows: list[dict]) -> None:
+    """Insert the rows, or add their figures to the rows already there."""
     table = model.__table__
-    insert = _UPSERT[db.session.get_bind().dialect.name](table)
-    statement = insert.on_conflict_do_update(
-        index_elements=[column.name for column in table.primary_key.columns],
-        set_={name: table.c[name] + insert.excluded[name] for name in columns},
-    )
-    db.session.execute(statement, rows)
+    keys = [column.name for column in table.primary_key.columns]
+    bulk.merge_rows(table, rows, keys, _summed)
+
+
+def _summed(table: sa.Table, new) -> dict:
+    """Every figure (each column outside the key) of the stored row plus the new row's."""
+    return {c.name: c + new[c.name] for c in table.columns if not c.primary_key}
 
 
 def rebuild(wave_id: int) -> None:
