@@ -52,27 +52,42 @@ class Statement(db.Model):
     actor_key: Mapped[str] = mapped_column(sa.String(600))
     verb_id: Mapped[str] = mapped_column(sa.String(2048))
     activity_id: Mapped[str | None] = mapped_column(sa.String(2048))
-    target_statement_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    target_statement_id: Mapped[str | None] = mapped_column(sa.String(36))
     registration: Mapped[str | None] = mapped_column(sa.String(36))
     timestamp: Mapped[datetime]
     stored: Mapped[datetime] = mapped_column(index=True)
     is_voided: Mapped[bool] = mapped_column(default=False)
     client_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("xapi_clients.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("xapi_clients.id", ondelete="SET NULL")
     )
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     document: Mapped[str] = mapped_column(sa.Text)  # the statement as stored, JSON
+
+    # Each of these is empty on most rows (a statement has a client or a user, and rarely a
+    # target): partial indexes skip the NULLs, so most inserts touch three indexes, not six.
+    __table_args__ = tuple(
+        sa.Index(
+            f"ix_xapi_statements_{column}",
+            column,
+            postgresql_where=sa.column(column).isnot(None),
+            sqlite_where=sa.column(column).isnot(None),
+        )
+        for column in ("target_statement_id", "client_id", "user_id")
+    )
 
 
 class StatementIndex(db.Model):
-    """One searchable fact about a statement; ``stored`` is copied so filters scan in order."""
+    """One searchable fact about a statement; ``stored`` is copied so filters scan in order.
+
+    Derived data, written only by ``store`` in its statement's transaction and deleted with it
+    by ``privacy.erase_statements``, so ``statement_pk`` has no foreign key: checking one per
+    row (ten rows a statement) took a quarter of the database's work per stored statement.
+    """
 
     __tablename__ = "xapi_statement_index"
 
     statement_pk: Mapped[int] = mapped_column(
-        sa.ForeignKey("xapi_statements.id", ondelete="CASCADE"), primary_key=True
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
     )
     kind: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
     value: Mapped[str] = mapped_column(sa.String(2048), primary_key=True)

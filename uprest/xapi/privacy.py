@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from uprest.accounts.signals import account_erasing, personal_data_export
 from uprest.extensions import db
-from uprest.xapi.models import Document, Statement
+from uprest.xapi.models import Document, Statement, StatementIndex
 
 
 def _about(user):
@@ -28,8 +28,11 @@ def export_statements(user):
 @account_erasing.connect
 def erase_statements(user):
     """Statements are immutable for everyone but the person they describe (GDPR art. 17)."""
-    ids = sa.select(Statement.id).where(_about(user)).scalar_subquery()
-    db.session.execute(sa.delete(Statement).where(Statement.id.in_(ids)))
+    ids = db.session.scalars(sa.select(Statement.id).where(_about(user))).all()
+    for start in range(0, len(ids), 1000):  # the index rows have no cascading foreign key
+        chunk = ids[start : start + 1000]
+        db.session.execute(sa.delete(StatementIndex).where(StatementIndex.statement_pk.in_(chunk)))
+        db.session.execute(sa.delete(Statement).where(Statement.id.in_(chunk)))
     db.session.execute(
         sa.delete(Document).where(Document.agent_key.like(f"account|%|user-{user.id}"))
     )
