@@ -41,7 +41,8 @@ def downgrade():
             batch_op.drop_index(f"ix_xapi_statements_{column}")
             batch_op.create_index(f"ix_xapi_statements_{column}", [column], unique=False)
     op.execute(
-        "DELETE FROM xapi_statement_index WHERE statement_pk NOT IN (SELECT id FROM xapi_statements)"
+        "DELETE FROM xapi_statement_index "
+        "WHERE statement_pk NOT IN (SELECT id FROM xapi_statements)"
     )
     with op.batch_alter_table("xapi_statement_index", schema=None) as batch_op:
         batch_op.create_foreign_key(
