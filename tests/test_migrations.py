@@ -155,3 +155,47 @@ def test_upgrade_fills_the_summary_cells_from_existing_gaps(empty_app):
         gap_cells.rebuild(wave)
         assert snapshot() == migrated
         db.session.rollback()
+
+
+def test_upgrade_drops_the_related_index_rows_a_direct_row_implies(empty_app):
+    """Index rows written before d84b2c6e0f15 kept the actor as a related agent too."""
+    from datetime import datetime
+
+    from uprest.xapi.models import Statement, StatementIndex
+
+    moment = datetime(2026, 11, 1)
+    with empty_app.app_context():
+        upgrade(revision="c3e1f0a9d2b7")
+        with db.engine.begin() as connection:
+            pk = connection.execute(
+                sa.insert(Statement.__table__).values(
+                    statement_id="6f1c4c1e-0000-4000-8000-000000000001",
+                    actor_key="mbox|mailto:a@example.org",
+                    verb_id="http://e.org/v",
+                    activity_id="http://e.org/a",
+                    timestamp=moment,
+                    stored=moment,
+                    is_voided=False,
+                    document="{}",
+                )
+            ).inserted_primary_key[0]
+            rows = [
+                (1, "mbox|mailto:a@example.org"),
+                (2, "mbox|mailto:a@example.org"),
+                (2, "mbox|mailto:teacher@example.org"),
+                (4, "http://e.org/a"),
+                (5, "http://e.org/a"),
+                (5, "http://e.org/course"),
+            ]
+            connection.execute(
+                sa.insert(StatementIndex.__table__),
+                [{"statement_pk": pk, "kind": k, "value": v, "stored": moment} for k, v in rows],
+            )
+        upgrade()
+        kept = db.session.execute(sa.select(StatementIndex.kind, StatementIndex.value)).all()
+        db.session.rollback()  # SQLite: the read began a write transaction (BEGIN IMMEDIATE)
+        assert sorted(kept) == [rows[0], rows[2], rows[3], rows[5]]
+        downgrade(revision="c3e1f0a9d2b7")
+        restored = db.session.execute(sa.select(StatementIndex.kind, StatementIndex.value)).all()
+        db.session.rollback()
+        assert sorted(restored) == sorted(rows)

@@ -143,6 +143,60 @@ def test_agent_activity_registration_and_related_filters(lrs):
     assert [s["id"] for s in by_registration] == [direct_id]
 
 
+def test_related_filters_merge_direct_and_related_rows_in_order(lrs):
+    """A related_* query reads the agent/activity rows and the related rows (a value is kept
+    under one kind per statement): each statement once, in stored order, across pages."""
+    mine = {"mbox": f"mailto:{uuid.uuid4().hex}@example.org"}
+    course = "http://example.org/course/" + uuid.uuid4().hex
+    verb = "http://example.org/verbs/v-" + uuid.uuid4().hex
+    others = {"mbox": "mailto:other@example.org"}
+    shapes = [
+        {"actor": mine, "object": {"id": course}},  # direct both ways
+        {
+            "actor": others,
+            "context": {"instructor": mine, "contextActivities": {"parent": [{"id": course}]}},
+        },
+        {
+            "actor": mine,
+            "context": {"instructor": mine, "contextActivities": {"grouping": [{"id": course}]}},
+        },
+        {"actor": others, "object": {"objectType": "Agent", **mine}, "verb": {"id": verb}},
+    ]
+    posted = []
+    for n in range(9):
+        statement = make_statement(**shapes[n % len(shapes)])
+        posted += lrs.post_statement(statement).json
+    [voiding] = lrs.post_statement(
+        make_statement(
+            actor=others,
+            verb={"id": VOIDED},
+            object={"objectType": "StatementRef", "id": posted[1]},
+        )
+    ).json
+    live = [posted[n] for n in range(9) if n != 1] + [voiding]  # it meets its target's filters
+    agent = json.dumps(mine)
+    pages, params = [], {"agent": agent, "related_agents": "true", "limit": 3}
+    response = lrs.get(**params)
+    while True:
+        pages += [s["id"] for s in response.json["statements"]]
+        if not response.json["more"]:
+            break
+        response = lrs.client.get(
+            response.json["more"],
+            headers={"Authorization": lrs.auth, "X-Experience-API-Version": "1.0.3"},
+        )
+    assert pages == live[::-1]
+    ascending = lrs.get(agent=agent, related_agents="true", ascending="true").json["statements"]
+    assert [s["id"] for s in ascending] == live
+    with_course = [voiding] + [posted[n] for n in range(8, -1, -1) if n % 4 != 3 and n != 1]
+    found = lrs.get(activity=course, related_activities="true").json["statements"]
+    assert [s["id"] for s in found] == with_course
+    both = lrs.get(activity=course, related_activities="true", agent=agent, related_agents="true")
+    assert [s["id"] for s in both.json["statements"]] == with_course
+    by_verb = lrs.get(verb=verb, agent=agent).json["statements"]
+    assert [s["id"] for s in by_verb] == [posted[n] for n in range(9) if n % 4 == 3][::-1]
+
+
 def test_bad_query_parameters(lrs):
     for params in (
         {"foo": "bar"},

@@ -16,11 +16,19 @@ class IndexKind(enum.IntEnum):
     """What a row of ``xapi_statement_index`` says about its statement."""
 
     AGENT = 1  # actor or object (and members of a Group there)
-    RELATED_AGENT = 2  # any agent anywhere in the statement, sub-statement included
+    RELATED_AGENT = 2  # any other agent in the statement, sub-statement included
     VERB = 3
     ACTIVITY = 4  # the object, when an Activity
-    RELATED_ACTIVITY = 5  # object, context activities, sub-statement activities
+    RELATED_ACTIVITY = 5  # context activities, sub-statement activities, unless the object
     REGISTRATION = 6
+
+
+# A related kind's value that the direct kind holds too is stored once, under the direct kind;
+# a related_* query reads both.
+IMPLIED_BY = {
+    IndexKind.RELATED_AGENT: IndexKind.AGENT,
+    IndexKind.RELATED_ACTIVITY: IndexKind.ACTIVITY,
+}
 
 
 class LrsClient(db.Model):

@@ -57,20 +57,32 @@ def decode_cursor(token: str) -> Filters | None:
     return Filters(**data) if isinstance(data, dict) else None
 
 
-def _conditions(filters: Filters):
-    """Index lookups as one EXISTS per filter; the most selective drives the scan."""
+def _conditions(filters: Filters) -> list[tuple[tuple[int, ...], str]]:
+    """The index lookups (kinds, value) of the filters; the first drives the scan."""
     lookups = []
     if filters.agent:
-        kind = IndexKind.RELATED_AGENT if filters.related_agents else IndexKind.AGENT
-        lookups.append((kind, filters.agent))
+        kinds = (IndexKind.AGENT, IndexKind.RELATED_AGENT)
+        lookups.append((kinds if filters.related_agents else kinds[:1], filters.agent))
     if filters.verb:
-        lookups.append((IndexKind.VERB, filters.verb))
+        lookups.append(((IndexKind.VERB,), filters.verb))
     if filters.activity:
-        kind = IndexKind.RELATED_ACTIVITY if filters.related_activities else IndexKind.ACTIVITY
-        lookups.append((kind, filters.activity))
+        kinds = (IndexKind.ACTIVITY, IndexKind.RELATED_ACTIVITY)
+        lookups.append((kinds if filters.related_activities else kinds[:1], filters.activity))
     if filters.registration:
-        lookups.append((IndexKind.REGISTRATION, filters.registration))
+        lookups.append(((IndexKind.REGISTRATION,), filters.registration))
     return lookups
+
+
+def _driver(kinds: tuple[int, ...], value: str) -> sa.Subquery:
+    """The index rows of one lookup in ``stored`` order: one range of the lookup index per
+    kind, which PostgreSQL merges in order (Merge Append) when there are two."""
+    ranges = [
+        sa.select(StatementIndex.statement_pk, StatementIndex.stored).where(
+            StatementIndex.kind == int(kind), StatementIndex.value == value
+        )
+        for kind in kinds
+    ]
+    return (ranges[0] if len(ranges) == 1 else sa.union_all(*ranges)).subquery()
 
 
 # what a page needs: rows with these attributes, not ORM objects (cheaper for 500 of them)
@@ -82,20 +94,15 @@ def find_statements(filters: Filters) -> tuple[list[sa.Row], Filters | None]:
     lookups = _conditions(filters)
     order_desc = not filters.ascending
     if lookups:
-        driver = sa.orm.aliased(StatementIndex)
-        kind, value = lookups[0]
-        stmt = (
-            sa.select(*PAGE_COLUMNS)
-            .join(driver, driver.statement_pk == Statement.id)
-            .where(driver.kind == int(kind), driver.value == value)
-        )
-        stored_col, pk_col = driver.stored, driver.statement_pk
-        for kind, value in lookups[1:]:
+        driver = _driver(*lookups[0])
+        stmt = sa.select(*PAGE_COLUMNS).join(driver, driver.c.statement_pk == Statement.id)
+        stored_col, pk_col = driver.c.stored, driver.c.statement_pk
+        for kinds, value in lookups[1:]:
             other = sa.orm.aliased(StatementIndex)
             stmt = stmt.where(
                 sa.exists().where(
                     other.statement_pk == Statement.id,
-                    other.kind == int(kind),
+                    other.kind.in_([int(kind) for kind in kinds]),
                     other.value == value,
                 )
             )
