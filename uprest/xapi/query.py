@@ -73,36 +73,33 @@ def _conditions(filters: Filters) -> list[tuple[tuple[int, ...], str]]:
     return lookups
 
 
-def _driver(kinds: tuple[int, ...], value: str) -> sa.Subquery:
-    """The index rows of one lookup in ``stored`` order: one range of the lookup index per
-    kind, which PostgreSQL merges in order (Merge Append) when there are two."""
-    ranges = [
-        sa.select(StatementIndex.statement_pk, StatementIndex.stored).where(
-            StatementIndex.kind == int(kind), StatementIndex.value == value
-        )
-        for kind in kinds
-    ]
-    return (ranges[0] if len(ranges) == 1 else sa.union_all(*ranges)).subquery()
-
-
 # what a page needs: rows with these attributes, not ORM objects (cheaper for 500 of them)
 PAGE_COLUMNS = (Statement.id, Statement.stored, Statement.user_id, Statement.document)
 
 
-def find_statements(filters: Filters) -> tuple[list[sa.Row], Filters | None]:
-    """A page of non-voided statements in ``stored`` order, and the filters of the next page."""
-    lookups = _conditions(filters)
-    order_desc = not filters.ascending
-    if lookups:
-        driver = _driver(*lookups[0])
-        stmt = sa.select(*PAGE_COLUMNS).join(driver, driver.c.statement_pk == Statement.id)
-        stored_col, pk_col = driver.c.stored, driver.c.statement_pk
+def _ordered(stmt, stored_col, pk_col, descending: bool, size: int):
+    if descending:
+        return stmt.order_by(stored_col.desc(), pk_col.desc()).limit(size)
+    return stmt.order_by(stored_col.asc(), pk_col.asc()).limit(size)
+
+
+def _page(filters: Filters, kind: int | None, lookups: list) -> sa.Select:
+    """The first ``page_size + 1`` statements of the filters, driven by one range of the
+    lookup index (``kind`` and the first lookup's value) or, with no lookup, by ``stored``."""
+    if kind is not None:
+        driver = sa.orm.aliased(StatementIndex)
+        stmt = (
+            sa.select(*PAGE_COLUMNS)
+            .join(driver, driver.statement_pk == Statement.id)
+            .where(driver.kind == int(kind), driver.value == lookups[0][1])
+        )
+        stored_col, pk_col = driver.stored, driver.statement_pk
         for kinds, value in lookups[1:]:
             other = sa.orm.aliased(StatementIndex)
             stmt = stmt.where(
                 sa.exists().where(
                     other.statement_pk == Statement.id,
-                    other.kind.in_([int(kind) for kind in kinds]),
+                    other.kind.in_([int(k) for k in kinds]),
                     other.value == value,
                 )
             )
@@ -118,16 +115,33 @@ def find_statements(filters: Filters) -> tuple[list[sa.Row], Filters | None]:
         stmt = stmt.where(stored_col > datetime.fromisoformat(filters.since))
     if filters.until:
         stmt = stmt.where(stored_col <= datetime.fromisoformat(filters.until))
+    descending = not filters.ascending
     if filters.after_stored is not None:
         position = (datetime.fromisoformat(filters.after_stored), filters.after_pk)
         key = sa.tuple_(stored_col, pk_col)
-        stmt = stmt.where(key < sa.tuple_(*position) if order_desc else key > sa.tuple_(*position))
-    if order_desc:
-        stmt = stmt.order_by(stored_col.desc(), pk_col.desc())
-    else:
-        stmt = stmt.order_by(stored_col.asc(), pk_col.asc())
+        stmt = stmt.where(key < sa.tuple_(*position) if descending else key > sa.tuple_(*position))
+    return _ordered(stmt, stored_col, pk_col, descending, filters.page_size + 1)
+
+
+def find_statements(filters: Filters) -> tuple[list[sa.Row], Filters | None]:
+    """A page of non-voided statements in ``stored`` order, and the filters of the next page.
+
+    A related_* lookup that drives the scan reads two ranges of the index (the agent or
+    activity rows and the related rows): each gives its first page, and the two are merged.
+    """
+    lookups = _conditions(filters)
     size = filters.page_size
-    rows = list(db.session.execute(stmt.limit(size + 1)))
+    if not lookups:
+        stmt = _page(filters, None, lookups)
+    elif len(lookups[0][0]) == 1:
+        stmt = _page(filters, lookups[0][0][0], lookups)
+    else:
+        arms = [sa.select(_page(filters, kind, lookups).subquery()) for kind in lookups[0][0]]
+        merged = sa.union_all(*arms).subquery()
+        stmt = _ordered(
+            sa.select(merged), merged.c.stored, merged.c.id, not filters.ascending, size + 1
+        )
+    rows = list(db.session.execute(stmt))
     if len(rows) <= size:
         return rows, None
     rows = rows[:size]
