@@ -351,3 +351,32 @@ def test_any_json_is_accepted_or_refused_cleanly(value):
     except StatementError:
         pass
     json.dumps(value)
+
+
+def test_recurring_parts_are_checked_once_but_a_fault_is_always_found():
+    """Actors, verbs and activities that passed are remembered by their exact JSON text; any
+    other text, one character apart, is checked in full and its fault named."""
+    activity = {
+        "id": "http://example.org/recurring",
+        "definition": {"name": {"en-US": "Recurring", "sv-SE": "Återkommande"}},
+    }
+    statement = make_statement(object=activity)
+    for _ in range(3):
+        validate_statement(copy.deepcopy(statement), "1.0.3", "statement")
+    faulty = copy.deepcopy(statement)
+    faulty["object"]["definition"]["name"]["not a tag"] = "x"
+    with pytest.raises(StatementError) as error:
+        validate_statement(faulty, "1.0.3", "statement")
+    assert error.value.path == "statement.object.definition.name.not a tag"
+    as_parent = make_statement(context={"contextActivities": {"parent": [faulty["object"]]}})
+    with pytest.raises(StatementError) as error:
+        validate_statement(as_parent, "1.0.3", "statement")
+    assert (
+        error.value.path
+        == "statement.context.contextActivities.parent[0].definition.name.not a tag"
+    )
+    agent = {"mbox": "mailto:recurring@example.org"}
+    validate_statement(make_statement(actor=agent), "1.0.3", "statement")
+    with pytest.raises(StatementError) as error:  # as an object an Agent needs its objectType
+        validate_statement(make_statement(object=agent), "1.0.3", "statement")
+    assert error.value.path.startswith("statement.object")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import wraps
+
+import orjson
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -73,6 +76,30 @@ class StatementError(ValueError):
 
 def _fail(path, rule):
     raise StatementError(path, rule)
+
+
+_RECURRING_LIMIT = 20_000
+_recurring_valid: set[tuple[str, bytes]] = set()
+
+
+def _recurring(check):
+    """Check each actor, verb or activity once per process: the same few thousand recur in
+    every batch. Only content that passed is remembered, by its exact JSON text (key order
+    included), so a rejection is always found, and named, by running the check."""
+
+    @wraps(check)
+    def checked(value, path):
+        try:
+            key = (check.__name__, orjson.dumps(value))
+        except (TypeError, orjson.JSONEncodeError):  # not JSON text (e.g. a 65-bit integer)
+            return check(value, path)
+        if key not in _recurring_valid:
+            check(value, path)
+            if len(_recurring_valid) >= _RECURRING_LIMIT:
+                _recurring_valid.clear()
+            _recurring_valid.add(key)
+
+    return checked
 
 
 def _object(value, path, allowed, required=()):
@@ -213,6 +240,7 @@ def group(value, path):
         _fail(f"{path}.member", "an anonymous Group needs at least one member")
 
 
+@_recurring
 def actor(value, path):
     if isinstance(value, dict) and value.get("objectType") == "Group":
         group(value, path)
@@ -220,6 +248,7 @@ def actor(value, path):
         agent(value, path)
 
 
+@_recurring
 def verb(value, path):
     _object(value, path, {"id", "display"}, ("id",))
     _iri(value["id"], f"{path}.id")
@@ -286,6 +315,7 @@ def definition(value, path):
         _components(value[key], f"{path}.{key}")
 
 
+@_recurring
 def activity(value, path):
     _object(value, path, {"objectType", "id", "definition"}, ("id",))
     if "objectType" in value and value["objectType"] != "Activity":
