@@ -72,55 +72,64 @@ def _next_stored() -> datetime:
         return now
 
 
-def _index_rows(data: dict) -> set[tuple[int, str]]:
-    rows: set[tuple[int, str]] = set()
+_AGENT, _RELATED_AGENT = int(IndexKind.AGENT), int(IndexKind.RELATED_AGENT)
+_ACTIVITY, _RELATED_ACTIVITY = int(IndexKind.ACTIVITY), int(IndexKind.RELATED_ACTIVITY)
+_VERB, _REGISTRATION = int(IndexKind.VERB), int(IndexKind.REGISTRATION)
 
-    def related_agents(node: dict):
-        for key in ("actor", "authority"):
-            if key in node:
-                rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(node[key]))
-        obj = node.get("object", {})
-        if obj.get("objectType") in ("Agent", "Group"):
-            rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(obj))
-        ctx = node.get("context", {})
+
+def _related(node: dict, agents: set[str], activities: set[str]) -> None:
+    """Every agent and activity anywhere in a statement, its sub-statement included."""
+    for key in ("actor", "authority"):
+        if key in node:
+            agents.update(agent_keys(node[key]))
+    obj = node.get("object", {})
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        activities.add(obj["id"])
+    elif kind in ("Agent", "Group"):
+        agents.update(agent_keys(obj))
+    context = node.get("context")
+    if context:
         for key in ("instructor", "team"):
-            if key in ctx:
-                rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(ctx[key]))
-        for entry in ctx.get("contextAgents", []):
-            rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(entry["agent"]))
-        for entry in ctx.get("contextGroups", []):
-            rows.update((IndexKind.RELATED_AGENT, k) for k in agent_keys(entry["group"]))
-        if obj.get("objectType") == "SubStatement":
-            related_agents(obj)
+            if key in context:
+                agents.update(agent_keys(context[key]))
+        for entry in context.get("contextAgents", ()):
+            agents.update(agent_keys(entry["agent"]))
+        for entry in context.get("contextGroups", ()):
+            agents.update(agent_keys(entry["group"]))
+        for entries in context.get("contextActivities", {}).values():
+            for entry in entries if isinstance(entries, list) else (entries,):
+                activities.add(entry["id"])
+    if kind == "SubStatement":
+        _related(obj, agents, activities)
 
-    def related_activities(node: dict):
-        obj = node.get("object", {})
-        if obj.get("objectType", "Activity") == "Activity":
-            rows.add((IndexKind.RELATED_ACTIVITY, obj["id"]))
-        for entries in node.get("context", {}).get("contextActivities", {}).values():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                rows.add((IndexKind.RELATED_ACTIVITY, entry["id"]))
-        if obj.get("objectType") == "SubStatement":
-            related_activities(obj)
 
-    rows.update((IndexKind.AGENT, k) for k in agent_keys(data["actor"]))
+def _index_rows(data: dict) -> set[tuple[int, str]]:
+    """The facts a statement is found by (``IndexKind``); a related row only where no agent or
+    activity row already says the same, so ``query`` reads both kinds for related_*."""
     obj = data["object"]
-    if obj.get("objectType") in ("Agent", "Group"):
-        rows.update((IndexKind.AGENT, k) for k in agent_keys(obj))
-    if obj.get("objectType", "Activity") == "Activity":
-        rows.add((IndexKind.ACTIVITY, obj["id"]))
-    rows.add((IndexKind.VERB, data["verb"]["id"]))
+    kind = obj.get("objectType", "Activity")
+    agents = agent_keys(data["actor"])
+    if kind in ("Agent", "Group"):
+        agents += agent_keys(obj)
+    related_agents: set[str] = set()
+    related_activities: set[str] = set()
+    _related(data, related_agents, related_activities)
+    rows = {(_AGENT, key) for key in agents}
+    rows.update((_RELATED_AGENT, key) for key in related_agents.difference(agents))
+    rows.add((_VERB, data["verb"]["id"]))
+    if kind == "Activity":
+        rows.add((_ACTIVITY, obj["id"]))
+        related_activities.discard(obj["id"])
+    rows.update((_RELATED_ACTIVITY, key) for key in related_activities)
     registration = data.get("context", {}).get("registration")
     if registration:
-        rows.add((IndexKind.REGISTRATION, registration.lower()))
-    related_agents(data)
-    related_activities(data)
-    return _without_implied(rows)
+        rows.add((_REGISTRATION, registration.lower()))
+    return rows
 
 
 def _without_implied(rows: set[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Without the related rows a direct row implies (the actor is a related agent too): two
-    rows fewer per statement; ``query`` reads both kinds for related_*."""
+    """Without the related rows that a direct row implies (after a target's rows joined)."""
     return {(kind, value) for kind, value in rows if (IMPLIED_BY.get(kind), value) not in rows}
 
 
