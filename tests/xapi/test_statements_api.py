@@ -431,3 +431,34 @@ def test_activities_and_agents_resources(lrs):
     person = lrs.get("/agents", agent=json.dumps({"mbox": "mailto:ada@example.org"})).json
     assert person["objectType"] == "Person" and person["name"] == ["Ada"]
     assert lrs.get("/agents").status_code == 400
+
+
+def test_a_batch_costs_the_same_sql_statements_whatever_its_size(lrs, count_queries):
+    """No per-statement queries on the write path: 5 and 50 new statements (new agents, new
+    activities with definitions, registrations, parents) run the same SQL statements."""
+
+    def batch(size: int, tag: str) -> list[dict]:
+        return [
+            make_statement(
+                actor={"mbox": f"mailto:{tag}-{n}@example.org"},
+                object={
+                    "id": f"http://example.org/{tag}/{n}",
+                    "definition": {"name": {"en-US": f"Lesson {n}"}},
+                },
+                context={
+                    "registration": str(uuid.uuid4()),
+                    "contextActivities": {"parent": [{"id": f"http://example.org/{tag}"}]},
+                },
+                result={"score": {"scaled": n / size}},
+            )
+            for n in range(size)
+        ]
+
+    counts = []
+    for size in (5, 50):
+        tag = uuid.uuid4().hex
+        with count_queries() as queries:
+            response = lrs.request("POST", "/statements", json=batch(size, tag))
+        assert response.status_code == 200, response.json
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

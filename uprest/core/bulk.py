@@ -42,13 +42,17 @@ def insert_returning_ids(
 ) -> list[int]:
     """Insert ``rows`` (dicts with every column but ``id``); their new ids, in order.
 
-    PostgreSQL: the ids are drawn from the table's sequence, then the rows are COPYed.
+    PostgreSQL: the ids are drawn from the table's sequence, then the rows are COPYed. SQLite:
+    the transaction holds the database's one write lock (``BEGIN IMMEDIATE``), so the next ids
+    are max(id) + 1 …, as SQLite would give them, and the rows go in one ``executemany``
+    (``INSERT … RETURNING`` in parameter order would be one statement per row).
     """
     connection = connection or db.session.connection()
-    if connection.dialect.name != "postgresql":
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list(connection.scalars(statement, rows))
-    ids = sorted(connection.scalars(_draw_ids(table.name, connection), {"n": len(rows)}))
+    if connection.dialect.name == "postgresql":
+        ids = sorted(connection.scalars(_draw_ids(table.name, connection), {"n": len(rows)}))
+    else:
+        last = connection.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0)))
+        ids = list(range(last + 1, last + 1 + len(rows)))
     columns = list(rows[0])
     insert_rows(
         table,
