@@ -19,6 +19,8 @@ SCOPES = ("read", "write", "read-own")
 # Checked on every request, so cheaper than user passwords: the secret is 256 random bits.
 _hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 _verified: dict[str, tuple[str, str]] = {}  # key -> (sha256 of secret, secret hash)
+# Built once: constructing the query cost more than running it, on every LRS request.
+_BY_KEY = sa.select(LrsClient).where(LrsClient.key == sa.bindparam("key"))
 
 
 def create_client(*, name: str, scopes: list[str]) -> tuple[LrsClient, str]:
@@ -52,7 +54,7 @@ def list_clients() -> list[LrsClient]:
 
 def authenticate(key: str, secret: str) -> LrsClient | None:
     """The active client with these credentials; verified hashes are remembered per process."""
-    client = db.session.scalar(sa.select(LrsClient).where(LrsClient.key == key))
+    client = db.session.scalar(_BY_KEY, {"key": key})
     if client is None or not client.is_active:
         return None
     fingerprint = hashlib.sha256(secret.encode()).hexdigest()

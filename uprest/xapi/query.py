@@ -73,8 +73,11 @@ def _conditions(filters: Filters) -> list[tuple[tuple[int, ...], str]]:
     return lookups
 
 
-# what a page needs: rows with these attributes, not ORM objects (cheaper for 500 of them)
-PAGE_COLUMNS = (Statement.id, Statement.stored, Statement.user_id, Statement.document)
+# Core tables, not ORM entities: building a query from aliased entities took a third of the
+# CPU of a GET /statements. A page is rows with these attributes, not ORM objects.
+STATEMENTS = Statement.__table__
+INDEX = StatementIndex.__table__
+PAGE_COLUMNS = tuple(STATEMENTS.c[name] for name in ("id", "stored", "user_id", "document"))
 
 
 def _ordered(stmt, stored_col, pk_col, descending: bool, size: int):
@@ -86,31 +89,33 @@ def _ordered(stmt, stored_col, pk_col, descending: bool, size: int):
 def _page(filters: Filters, kind: int | None, lookups: list) -> sa.Select:
     """The first ``page_size + 1`` statements of the filters, driven by one range of the
     lookup index (``kind`` and the first lookup's value) or, with no lookup, by ``stored``."""
+    statement = STATEMENTS.c
     if kind is not None:
-        driver = sa.orm.aliased(StatementIndex)
+        driver_rows = INDEX.alias("driver")
+        driver = driver_rows.c
         stmt = (
             sa.select(*PAGE_COLUMNS)
-            .join(driver, driver.statement_pk == Statement.id)
+            .join_from(STATEMENTS, driver_rows, driver.statement_pk == statement.id)
             .where(driver.kind == int(kind), driver.value == lookups[0][1])
         )
         stored_col, pk_col = driver.stored, driver.statement_pk
-        for kinds, value in lookups[1:]:
-            other = sa.orm.aliased(StatementIndex)
+        for position, (kinds, value) in enumerate(lookups[1:]):
+            other = INDEX.alias(f"other_{position}").c
             stmt = stmt.where(
                 sa.exists().where(
-                    other.statement_pk == Statement.id,
+                    other.statement_pk == statement.id,
                     other.kind.in_([int(k) for k in kinds]),
                     other.value == value,
                 )
             )
     else:
         stmt = sa.select(*PAGE_COLUMNS)
-        stored_col, pk_col = Statement.stored, Statement.id
-    stmt = stmt.where(Statement.is_voided.is_(False))
+        stored_col, pk_col = statement.stored, statement.id
+    stmt = stmt.where(statement.is_voided.is_(False))
     if filters.client_id is not None:
-        stmt = stmt.where(Statement.client_id == filters.client_id)
+        stmt = stmt.where(statement.client_id == filters.client_id)
     if filters.user_id is not None:
-        stmt = stmt.where(Statement.user_id == filters.user_id)
+        stmt = stmt.where(statement.user_id == filters.user_id)
     if filters.since:
         stmt = stmt.where(stored_col > datetime.fromisoformat(filters.since))
     if filters.until:
