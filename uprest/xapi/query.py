@@ -11,7 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from uprest.extensions import db
-from uprest.xapi.models import IndexKind, Statement, StatementIndex
+from uprest.xapi.models import IMPLIED_BY, IndexKind, Statement, StatementIndex
 
 MAX_LIMIT = 500
 
@@ -57,17 +57,22 @@ def decode_cursor(token: str) -> Filters | None:
     return Filters(**data) if isinstance(data, dict) else None
 
 
+def _kinds(direct: IndexKind, related: bool) -> tuple[int, ...]:
+    """The kind to look up and, for related_*, the related kind stored where it isn't implied."""
+    implied = tuple(kind for kind, by in IMPLIED_BY.items() if by == direct) if related else ()
+    return (direct, *implied)
+
+
 def _conditions(filters: Filters) -> list[tuple[tuple[int, ...], str]]:
     """The index lookups (kinds, value) of the filters; the first drives the scan."""
     lookups = []
     if filters.agent:
-        kinds = (IndexKind.AGENT, IndexKind.RELATED_AGENT)
-        lookups.append((kinds if filters.related_agents else kinds[:1], filters.agent))
+        lookups.append((_kinds(IndexKind.AGENT, filters.related_agents), filters.agent))
     if filters.verb:
         lookups.append(((IndexKind.VERB,), filters.verb))
     if filters.activity:
-        kinds = (IndexKind.ACTIVITY, IndexKind.RELATED_ACTIVITY)
-        lookups.append((kinds if filters.related_activities else kinds[:1], filters.activity))
+        kinds = _kinds(IndexKind.ACTIVITY, filters.related_activities)
+        lookups.append((kinds, filters.activity))
     if filters.registration:
         lookups.append(((IndexKind.REGISTRATION,), filters.registration))
     return lookups

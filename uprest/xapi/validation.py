@@ -89,7 +89,7 @@ def _recurring(check):
 
     @wraps(check)
     def checked(value, path):
-        try:
+        try:  # (orjson writes NaN as null; neither can pass where the other is refused here)
             key = (check.__name__, orjson.dumps(value))
         except (TypeError, orjson.JSONEncodeError):  # not JSON text (e.g. a 65-bit integer)
             return check(value, path)
