@@ -18,6 +18,7 @@ from uprest import create_app
 from uprest.accounts import services
 from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand
 from uprest.config import TRANSLATIONS_DIR, TestConfig
+from uprest.core.time import utcnow
 from uprest.extensions import db as _db
 from uprest.extensions import limiter
 
@@ -172,6 +173,7 @@ def create_business(app, db, municipality):
             sector=kwargs.get("sector", Sector.ACCOMMODATION),
             size_band=kwargs.get("size_band", SizeBand.MICRO),
             municipality=municipality(place),
+            confirmed_at=utcnow() if kwargs.get("confirmed", True) else None,
         )
         _db.session.add(business)
         _db.session.commit()
@@ -283,6 +285,27 @@ def open_wave(app, db):
         return wave
 
     return make
+
+
+@pytest.fixture
+def close_wave(app, db):
+    """Closes a wave as of yesterday, as time would: its figures are then published."""
+    from datetime import timedelta
+
+    from uprest.surveys.models import SurveyWave
+
+    def close(wave):
+        yesterday = utcnow().date() - timedelta(days=1)
+        _db.session.execute(
+            sa.update(SurveyWave)
+            .where(SurveyWave.id == wave.id)
+            .values(closes_on=yesterday, opens_on=min(wave.opens_on, yesterday))
+        )
+        _db.session.commit()
+        _db.session.refresh(wave)
+        return wave
+
+    return close
 
 
 @pytest.fixture

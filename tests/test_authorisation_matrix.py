@@ -41,6 +41,8 @@ EXPECTED = {
     "uprest.business.remove_staff": MANAGER,
     "uprest.business.make_manager": MANAGER,
     "uprest.business.revoke_invitation": MANAGER,
+    "uprest.business.pending": READERS,
+    "uprest.business.confirm": READERS,
     "uprest.admin.users": ADMIN,
     "uprest.admin.edit_user": ADMIN,
     "uprest.admin.businesses": ADMIN,

@@ -55,11 +55,12 @@ def test_sql_aggregates_match_the_pure_scoring(
 
 
 def test_small_municipality_shows_no_figures(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
     wave = open_wave()
     for business in _businesses(create_business, "cervia", {Sector.ACCOMMODATION: 4}):
         answer_survey(wave, business)
+    close_wave(wave)
     login_as(Role.REVIEWER, locale="en")
     cervia = municipality("cervia")
     html = client.get(_summary_url(cervia, wave)).get_data(as_text=True)
@@ -71,12 +72,13 @@ def test_small_municipality_shows_no_figures(
 
 
 def test_breakdowns_use_secondary_suppression(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
     wave = open_wave()
     sectors = {Sector.ACCOMMODATION: 7, Sector.EVENTS: 3}
     for business in _businesses(create_business, "cervia", sectors):
         answer_survey(wave, business, required=4, current=[2])
+    close_wave(wave)
     login_as(Role.REVIEWER, locale="en")
     rows = _csv(client, municipality("cervia"), wave)
     by_sector = {(r["group"], r["competence"]): r for r in rows if r["breakdown"] == "sector"}
@@ -90,25 +92,29 @@ def test_breakdowns_use_secondary_suppression(
 
 
 def test_distributions_only_for_ten_or_more(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
-    wave = open_wave()
+    nine, ten = open_wave("Nine"), open_wave("Ten")
     businesses = _businesses(create_business, "cervia", {Sector.ACCOMMODATION: 10})
     for business in businesses[:9]:
-        answer_survey(wave, business)
+        answer_survey(nine, business)
+    for business in businesses:
+        answer_survey(ten, business)
+    close_wave(nine), close_wave(ten)
     login_as(Role.REVIEWER, locale="en")
-    url = _summary_url(municipality("cervia"), wave)
+    url = _summary_url(municipality("cervia"), nine)
     assert "how many businesses chose each level" not in client.get(url).get_data(as_text=True)
-    answer_survey(wave, businesses[9])
+    url = _summary_url(municipality("cervia"), ten)
     assert "how many businesses chose each level" in client.get(url).get_data(as_text=True)
 
 
 def test_free_text_is_never_published(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
     wave = open_wave()
     for business in _businesses(create_business, "cervia", {Sector.TRANSPORT: 6}):
         answer_survey(wave, business, comments="SECRET-NOTE about Mario")
+    close_wave(wave)
     login_as(Role.REVIEWER)
     cervia = municipality("cervia")
     for suffix in ("", "/print", "/summary.csv", "/summary.csv-metadata.json", "/dataset.jsonld"):
@@ -117,7 +123,7 @@ def test_free_text_is_never_published(
 
 
 def test_reviewer_of_cervia_never_sees_tartu(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
     wave = open_wave()
     tartu_only = open_wave("Tartu only", place="tartu")
@@ -125,6 +131,7 @@ def test_reviewer_of_cervia_never_sees_tartu(
         answer_survey(wave, business, required=5, current=[1])
     for business in _businesses(create_business, "cervia", {Sector.EVENTS: 5}):
         answer_survey(wave, business, required=3, current=[3])
+    close_wave(wave)
     login_as(Role.REVIEWER, place="cervia", locale="en")
     cervia, tartu = municipality("cervia"), municipality("tartu")
     assert client.get("/reports/").location == f"/reports/{cervia.id}"
@@ -142,7 +149,7 @@ def test_reviewer_of_cervia_never_sees_tartu(
 
 
 def test_change_between_waves(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
     before = open_wave("Before training", days=(-90, -60))
     after = open_wave("After training")
@@ -164,13 +171,14 @@ def test_change_between_waves(
         )
     )
     db.session.commit()
+    close_wave(after)
     login_as(Role.REVIEWER, locale="en")
     html = client.get(_summary_url(municipality("cervia"), after)).get_data(as_text=True)
     assert "Change since Before training" in html and "−2.00" in html
 
 
 def test_export_validates_against_its_own_metadata(
-    client, login_as, open_wave, answer_survey, create_business, municipality, tmp_path
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality, tmp_path
 ):
     from csvw import CSVW
 
@@ -178,6 +186,7 @@ def test_export_validates_against_its_own_metadata(
     sectors = {Sector.ACCOMMODATION: 6, Sector.EVENTS: 2, Sector.TRANSPORT: 1}
     for business in _businesses(create_business, "cervia", sectors):
         answer_survey(wave, business, required=4, current=[2, 3])
+    close_wave(wave)
     login_as(Role.REVIEWER)
     cervia = municipality("cervia")
     body = client.get(_summary_url(cervia, wave, "/summary.csv")).get_data()
@@ -207,7 +216,7 @@ def test_export_validates_against_its_own_metadata(
 
 
 def test_dcat_ap_dataset_description(
-    client, login_as, open_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
 ):
     wave = open_wave()
     for business in _businesses(create_business, "cervia", {Sector.EVENTS: 5}):
@@ -223,17 +232,24 @@ def test_dcat_ap_dataset_description(
 
 
 def test_summary_page_runs_a_fixed_number_of_queries(
-    client, login_as, open_wave, answer_survey, create_business, municipality, count_queries
+    client,
+    login_as,
+    open_wave,
+    close_wave,
+    answer_survey,
+    create_business,
+    municipality,
+    count_queries,
 ):
-    wave = open_wave()
     login_as(Role.REVIEWER)
     cervia = municipality("cervia")
     counts = []
+    close_wave(open_wave("Earlier"))  # both waves below have an earlier one to compare with
     for n in (5, 8):
-        for business in _businesses(
-            create_business, "cervia", {Sector.EVENTS: n - len(counts) * 5}
-        ):
+        wave = open_wave(f"{n} businesses")
+        for business in _businesses(create_business, "cervia", {Sector.EVENTS: n}):
             answer_survey(wave, business)
+        close_wave(wave)
         with count_queries() as statements:
             assert client.get(_summary_url(cervia, wave)).status_code == 200
         counts.append(len(statements))
@@ -248,10 +264,11 @@ def test_threshold_is_configurable_but_never_below_three(database_url):
 def test_demo_data_gives_every_reviewer_a_real_summary(app, runner):
     from uprest.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
     from uprest.extensions import limiter
-    from uprest.surveys.demo import FOLLOW_UP
+    from uprest.surveys.demo import BASELINE
 
     assert runner.invoke(args=["uprest", "seed-demo"]).exit_code == 0
-    wave = db.session.scalar(sa.select(SurveyWave).where(SurveyWave.title == FOLLOW_UP))
+    # the baseline has closed, so its figures are published; the follow-up is still open
+    wave = db.session.scalar(sa.select(SurveyWave).where(SurveyWave.title == BASELINE))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BusinessGap)) > 0
     for account in DEMO_ACCOUNTS:
         if account.role is not Role.REVIEWER:
@@ -266,7 +283,14 @@ def test_demo_data_gives_every_reviewer_a_real_summary(app, runner):
 
 
 def test_metadata_and_dataset_description_compute_no_figures(
-    client, login_as, open_wave, answer_survey, create_business, municipality, count_queries
+    client,
+    login_as,
+    open_wave,
+    close_wave,
+    answer_survey,
+    create_business,
+    municipality,
+    count_queries,
 ):
     wave = open_wave()
     for business in _businesses(create_business, "cervia", {Sector.EVENTS: 5}):

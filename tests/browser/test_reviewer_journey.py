@@ -15,8 +15,9 @@ from uprest.accounts.demo import DEMO_BUSINESSES
 
 pytestmark = [pytest.mark.browser, pytest.mark.once]
 
-FOLLOW_UP = "Follow-up survey 2026"  # answered by 14 of Tartu's 16 businesses in `seed-demo`,
-# by 9 of Daugavpils's: few enough that small sectors and size bands are withheld in both
+BASELINE = "Baseline survey 2026"  # closed: answered by Tartu's 16 businesses in `seed-demo`,
+# by 11 of Daugavpils's: few enough that small sectors and size bands are withheld in both
+FOLLOW_UP = "Follow-up survey 2026"  # still open: no figures are published yet
 REVIEWERS = {
     "et": ("reviewer-tartu@demo.uprest.eu", "tartu", "Tartu"),
     "lv": ("reviewer-daugavpils@demo.uprest.eu", "daugavpils", "Daugavpils"),
@@ -49,6 +50,9 @@ def test_reviewer_reads_the_summary_and_downloads_open_data(live, journey, local
     r.click("nav a[href='/reports/']")
     assert r.heading() == r.t("Skill gaps in %(municipality)s", municipality=place)
     r.click(r.page.locator("main a", has_text=FOLLOW_UP))
+    assert r.page.locator("main h2", has_text=r.t("Not published yet")).count() == 1
+    r.page.go_back()
+    r.click(r.page.locator("main a", has_text=BASELINE))
     assert r.heading() == r.t("Skill gaps in %(municipality)s", municipality=place)
     withheld = r.page.locator("main .withheld")
     assert withheld.count() > 0

@@ -8,13 +8,16 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from uprest.accounts.models import Business, Invitation, Municipality, Role, Sector, SizeBand, User
 from uprest.accounts.services import normalise_email
+from uprest.accounts.signals import business_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.i18n import _l
+from uprest.reports import disclosure
 
 
 def list_municipalities() -> list[Municipality]:
@@ -138,30 +141,65 @@ def make_manager(*, business: Business, member: User) -> None:
     member.role = Role.MANAGER
 
 
+def pending_businesses(user: User) -> list[Business]:
+    """Businesses waiting to be confirmed that ``user`` may confirm (their municipality's, or
+    all for an administrator), oldest first."""
+    query = (
+        sa.select(Business)
+        .where(Business.confirmed_at.is_(None))
+        .options(selectinload(Business.staff), selectinload(Business.municipality))
+        .order_by(Business.created_at, Business.id)
+    )
+    if user.role is not Role.ADMIN:
+        query = query.where(Business.municipality_id == user.municipality_id)
+    return list(db.session.scalars(query))
+
+
+def confirm_business(business: Business) -> None:
+    """From now on the business's answers count in summaries (of waves still open)."""
+    if business.is_confirmed:
+        raise ServiceError(_l("%(business)s is already confirmed.", business=business.name))
+    business.confirmed_at = utcnow()
+    db.session.flush()
+    business_confirmed.send(business)
+
+
 def municipality_overview(municipality: Municipality) -> dict:
-    """Counts only, never names: what a municipality reviewer may see of its businesses."""
-    by_sector = dict(
-        db.session.execute(
-            sa.select(Business.sector, sa.func.count(Business.id))
+    """Counts only, never names, what a municipality reviewer may see of its businesses: a
+    sector or size band with fewer than ``threshold`` businesses, and any other that would
+    give it away, shows as withheld (None), as in the summaries (``reports.disclosure``)."""
+    atoms = {
+        (sector, size): n
+        for sector, size, n in db.session.execute(
+            sa.select(Business.sector, Business.size_band, sa.func.count(Business.id))
             .where(Business.municipality_id == municipality.id)
-            .group_by(Business.sector)
-        ).all()
+            .group_by(Business.sector, Business.size_band)
+        )
+    }
+    threshold = disclosure.configured_threshold(current_app.config)
+    withheld = disclosure.protect(
+        atoms, disclosure.two_way_cells(atoms), threshold, frozenset({"total"})
     )
-    by_size = dict(
-        db.session.execute(
-            sa.select(Business.size_band, sa.func.count(Business.id))
-            .where(Business.municipality_id == municipality.id)
-            .group_by(Business.size_band)
-        ).all()
-    )
+    by_sector: dict = {}
+    by_size: dict = {}
+    for (sector, size), n in atoms.items():
+        by_sector[sector] = by_sector.get(sector, 0) + n
+        by_size[size] = by_size.get(size, 0) + n
     learners = db.session.scalar(
         sa.select(sa.func.count(User.id))
         .join(Business, User.business_id == Business.id)
         .where(Business.municipality_id == municipality.id)
     )
     return {
+        "threshold": threshold,
         "businesses": sum(by_sector.values()),
         "learners": learners or 0,
-        "by_sector": [(sector, by_sector.get(sector, 0)) for sector in Sector],
-        "by_size": [(size, by_size.get(size, 0)) for size in SizeBand],
+        "by_sector": [
+            (sector, None if ("row", sector) in withheld else by_sector.get(sector, 0))
+            for sector in Sector
+        ],
+        "by_size": [
+            (size, None if ("column", size) in withheld else by_size.get(size, 0))
+            for size in SizeBand
+        ],
     }

@@ -7,6 +7,7 @@ from uprest.accounts import business_services as bs
 from uprest.accounts.forms import BusinessForm, ConfirmForm, InviteForm
 from uprest.accounts.models import Municipality, Role, Sector, SizeBand
 from uprest.accounts.permissions import (
+    get_confirmable_business_or_404,
     get_invitation_or_404,
     get_staff_member_or_404,
     own_business_or_403,
@@ -170,3 +171,30 @@ def make_manager(user_id: int):
         lambda b: bs.make_manager(business=b, member=get_staff_member_or_404(b, user_id)),
         lambda: _("The staff member is now also a manager of the business."),
     )
+
+
+@bp.get("/pending")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def pending():
+    """The queue of self-registered businesses whose answers don't count until confirmed."""
+    return render(
+        "uprest/business/pending.html",
+        businesses=bs.pending_businesses(current_user),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/<int:business_id>/confirm")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def confirm(business_id: int):
+    business = get_confirmable_business_or_404(business_id, current_user)
+    if ConfirmForm().validate_on_submit():
+        try:
+            bs.confirm_business(business)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(business)s is confirmed.", business=business.name), "success")
+    return redirect(url_for("uprest.business.pending"))

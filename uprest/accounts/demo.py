@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from uprest.accounts import services
 from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand, User
+from uprest.core.time import utcnow
 from uprest.extensions import db
 
 DEMO_PASSWORD = "uprest-demo-2026"
@@ -90,7 +91,13 @@ def seed_steps():
         for name, sector, size in rows:
             if _business(name) is None:
                 db.session.add(
-                    Business(name=name, sector=sector, size_band=size, municipality=municipality)
+                    Business(
+                        name=name,
+                        sector=sector,
+                        size_band=size,
+                        municipality=municipality,
+                        confirmed_at=utcnow(),
+                    )
                 )
         db.session.flush()
         yield slug

@@ -111,6 +111,10 @@ class Business(db.Model):
         sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Confirmed as a real local business by an administrator or the municipality's reviewer:
+    # only then do its answers count in summaries (a self-registered business could be made
+    # up to push a group over the threshold and subtract its own answers).
+    confirmed_at: Mapped[datetime | None]
 
     municipality: Mapped[Municipality] = relationship(back_populates="businesses")
     staff: Mapped[list[User]] = relationship(
@@ -121,6 +125,10 @@ class Business(db.Model):
     )
 
     __table_args__ = (sa.UniqueConstraint("municipality_id", "name"),)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<Business {self.id} {self.name!r}>"

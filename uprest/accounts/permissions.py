@@ -47,6 +47,14 @@ def get_business_or_404(business_id: int, user: User) -> Business:
     return business
 
 
+def get_confirmable_business_or_404(business_id: int, user: User) -> Business:
+    """A business ``user`` may confirm: one of their municipality (any, for an admin)."""
+    business = db.session.get(Business, business_id) or abort(404)
+    if not can_view_municipality(user, business.municipality):
+        abort(403)
+    return business
+
+
 def get_municipality_or_404(municipality_id: int, user: User) -> Municipality:
     municipality = db.session.get(Municipality, municipality_id) or abort(404)
     if not can_view_municipality(user, municipality):

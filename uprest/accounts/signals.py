@@ -8,3 +8,5 @@ _signals = Namespace()
 personal_data_export = _signals.signal("uprest.accounts.personal-data-export")
 # sender: the User; receivers delete what they hold about the user (same transaction)
 account_erasing = _signals.signal("uprest.accounts.account-erasing")
+# sender: the Business, just confirmed by its municipality; receivers count its answers
+business_confirmed = _signals.signal("uprest.accounts.business-confirmed")

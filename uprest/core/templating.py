@@ -32,6 +32,7 @@ def _navigation() -> list[tuple[str, object]]:
         items.append(("uprest.surveys.waves", _("Survey waves")))
     if current_user.role in (Role.REVIEWER, Role.ADMIN):
         items.append(("uprest.reports.index", _("Skill-gap summaries")))
+        items.append(("uprest.business.pending", _("Businesses to confirm")))
     if current_user.role is Role.ADMIN:
         items += [
             ("uprest.admin.users", _("Users")),

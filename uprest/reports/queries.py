@@ -53,6 +53,8 @@ class Figures:
 
     stats: dict[str, dict[tuple[str, str], Stats]] = field(default_factory=dict)
     distribution: dict[str, dict[int, int]] = field(default_factory=dict)
+    # businesses per (sector, size band) by competence code: the atoms disclosure audits
+    atoms: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 def _rounded(value: float) -> float:
@@ -82,17 +84,35 @@ def _stats(sums, median: float | None = None) -> Stats:
     )
 
 
-def gap_stats(wave_id: int, municipality_id: int | None) -> dict[str, Stats]:
-    """Means by competence code over a municipality's businesses (None: the whole consortium),
-    for comparisons; the median stands at the mean (comparisons show means only)."""
-    query = (
-        sa.select(GapCell.code, *(sa.func.sum(getattr(GapCell, name)) for name in SUMS))
+def _summed_cells(wave_id: int, *group_by):
+    return (
+        sa.select(*group_by, *(sa.func.sum(getattr(GapCell, name)) for name in SUMS))
         .where(GapCell.wave_id == wave_id)
-        .group_by(GapCell.code)
+        .group_by(*group_by)
     )
-    if municipality_id is not None:
-        query = query.where(GapCell.municipality_id == municipality_id)
+
+
+def gap_stats(wave_id: int, municipality_id: int) -> dict[str, Stats]:
+    """Means by competence code over a municipality's businesses, for comparisons; the
+    median stands at the mean (comparisons show means only)."""
+    query = _summed_cells(wave_id, GapCell.code).where(GapCell.municipality_id == municipality_id)
     return {code: _stats(sums) for code, *sums in db.session.execute(query)}
+
+
+def consortium_stats(wave_id: int, threshold: int) -> dict[str, Stats]:
+    """Means by competence code over the municipalities with at least ``threshold``
+    businesses in the wave: the consortium minus any one of them is then never a small group
+    (disclosure rule 3)."""
+    totals: dict[str, list] = {}
+    for _place, code, *sums in db.session.execute(
+        _summed_cells(wave_id, GapCell.municipality_id, GapCell.code)
+    ):
+        if sums[0] < threshold:
+            continue
+        known = totals.setdefault(code, [0] * len(SUMS))
+        for index, value in enumerate(sums):
+            known[index] += value
+    return {code: _stats(sums) for code, sums in totals.items()}
 
 
 def _raw(column):
@@ -114,7 +134,9 @@ def municipality_figures(wave_id: int, municipality_id: int) -> Figures:
     sums: dict[tuple, list] = {}
     levels: dict[str, list[int]] = {}
     width = len(SUMS)
+    atoms: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for sector, size_band, code, *values in cells:
+        atoms[code][sector, size_band] = values[0]
         for group in (("all", "all"), ("sector", sector), ("size_band", size_band)):
             known = sums.setdefault((*group, code), [0] * width)
             for index in range(width):
@@ -128,6 +150,7 @@ def municipality_figures(wave_id: int, municipality_id: int) -> Figures:
             code: {level: n for level, n in zip(LEVELS, counts, strict=True) if n}
             for code, counts in levels.items()
         },
+        atoms=dict(atoms),
     )
     medians = _medians(wave_id, municipality_id)
     for (breakdown, group, code), group_sums in sums.items():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
 
 from uprest.accounts.models import Municipality, Sector, SizeBand
+from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.reports import disclosure, queries
 from uprest.reports.queries import Stats
@@ -70,6 +72,8 @@ class Summary(Release):
     rows: list[CompetenceRow]
     breakdowns: list[Breakdown]
     previous_wave: SurveyWave | None = None
+    # An open wave's figures are not published (disclosure rule 4): nothing but this flag.
+    is_published: bool = True
 
     @property
     def top_gaps(self) -> list[CompetenceRow]:
@@ -101,9 +105,7 @@ def _as_score(code: str, stats: Stats) -> scoring.GapScore:
 
 def thresholds() -> tuple[int, int]:
     config = current_app.config
-    threshold = disclosure.check_threshold(
-        int(config.get("UPREST_DISCLOSURE_THRESHOLD", disclosure.DEFAULT_THRESHOLD))
-    )
+    threshold = disclosure.configured_threshold(config)
     distribution = int(
         config.get("UPREST_DISTRIBUTION_THRESHOLD", disclosure.DEFAULT_DISTRIBUTION_THRESHOLD)
     )
@@ -128,38 +130,61 @@ def _overall(stats: dict[str, Stats], threshold: int) -> dict[str, Cell]:
     }
 
 
+def is_published(wave: SurveyWave, today: date | None = None) -> bool:
+    """A wave's figures are published once it has closed (disclosure rule 4)."""
+    return wave.is_closed_on(today or utcnow().date())
+
+
 def previous_wave_for(wave: SurveyWave, municipality: Municipality) -> SurveyWave | None:
     earlier = [
         w
         for w in waves_for_municipality(municipality.id)
-        if (w.opens_on, w.id) < (wave.opens_on, wave.id)
+        if (w.opens_on, w.id) < (wave.opens_on, wave.id) and is_published(w)
     ]
     return earlier[0] if earlier else None
 
 
-def _breakdown(stats, key, members, competences, threshold, total_cut) -> Breakdown:
+# Which cell of ``disclosure.two_way_cells`` each breakdown's groups are.
+_MARGIN = {"sector": "row", "size_band": "column"}
+
+
+def _patterns(figures: queries.Figures, threshold: int) -> dict[str, set]:
+    """The withheld cells per competence code (disclosure rule 2), one audit per distinct
+    set of atom counts: every competence usually has the same businesses."""
+    found: dict[frozenset, set] = {}
+    patterns = {}
+    for code, counts in figures.atoms.items():
+        key = frozenset(counts.items())
+        if key not in found:
+            cells = disclosure.two_way_cells(counts)
+            found[key] = disclosure.protect(counts, cells, threshold, frozenset({"total"}))
+        patterns[code] = found[key]
+    return patterns
+
+
+def _breakdown(stats, key, members, competences, patterns, total_cut) -> Breakdown:
     present = {group for group, _code in stats}
     table = Breakdown(key=key, groups=[m for m in members if m.value in present])
     group_sizes: dict[str, tuple[int, int]] = {}
+    withheld_anywhere: set[str] = set()
     for competence in competences:
-        counts = {
-            g.value: stats[(g.value, competence.code)].businesses
-            for g in table.groups
-            if (g.value, competence.code) in stats
-        }
-        hidden = disclosure.suppress_partition(counts, threshold)
+        hidden = patterns.get(competence.code, set())
         row = {}
         for g in table.groups:
             s = stats.get((g.value, competence.code))
-            row[g.value] = _cell(s, total_cut or g.value in hidden)
+            is_hidden = total_cut or (_MARGIN[key], g.value) in hidden
+            row[g.value] = _cell(s, is_hidden)
             if s is not None:
                 known = group_sizes.get(g.value, (0, 0))
                 group_sizes[g.value] = max(known, (s.businesses, s.respondents))
+                if is_hidden:
+                    withheld_anywhere.add(g.value)
         table.rows.append((competence, row))
-    hidden = disclosure.suppress_partition({g: n for g, (n, _r) in group_sizes.items()}, threshold)
+    # The sizes row withholds a group withheld for any competence: withholding more of one
+    # table never lets a withheld figure be solved for.
     for g, (n, respondents) in group_sizes.items():
         size = Stats(n, respondents, 0, 0, None, 0, 0, 0, 0)
-        table.totals[g] = _cell(size, total_cut or g in hidden)
+        table.totals[g] = _cell(size, total_cut or g in withheld_anywhere)
     return table
 
 
@@ -169,6 +194,10 @@ def summary(
     """Everything a reviewer may see of ``municipality`` in ``wave``; ``compare`` defaults to the
     previous wave that reached the municipality."""
     threshold, distribution_threshold = thresholds()
+    if not is_published(wave):
+        return Summary(
+            wave, municipality, threshold, distribution_threshold, EMPTY, [], [], is_published=False
+        )
     competences = list(
         db.session.scalars(
             sa.select(Competence)
@@ -183,8 +212,10 @@ def summary(
     total_cut = disclosure.primary(businesses, threshold)
     total = _cell(Stats(businesses, respondents, 0, 0, None, 0, 0, 0, 0), total_cut)
     cells = _overall(local, threshold)
-    consortium = _overall(queries.gap_stats(wave.id, None), threshold)
+    consortium = _overall(queries.consortium_stats(wave.id, threshold), threshold)
     previous_wave = compare or previous_wave_for(wave, municipality)
+    if previous_wave is not None and not is_published(previous_wave):
+        previous_wave = None
     previous = {}
     if previous_wave is not None:
         previous = _overall(queries.gap_stats(previous_wave.id, municipality.id), threshold)
@@ -207,8 +238,9 @@ def summary(
                 distribution=distribution,
             )
         )
+    patterns = _patterns(figures, threshold)
     breakdowns = [
-        _breakdown(figures.stats[key], key, list(members), competences, threshold, total_cut)
+        _breakdown(figures.stats[key], key, list(members), competences, patterns, total_cut)
         for key, members in (("sector", Sector), ("size_band", SizeBand))
     ]
     return Summary(

@@ -14,7 +14,7 @@ from uprest.accounts.permissions import (
 )
 from uprest.core.templating import render
 from uprest.reports import charts, exports, formatting
-from uprest.reports.services import release, summary
+from uprest.reports.services import is_published, release, summary
 from uprest.surveys.services import waves_for_municipality
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -36,8 +36,12 @@ def index():
 @roles_required(*READERS)
 def municipality(municipality_id: int):
     place = get_municipality_or_404(municipality_id, current_user)
+    waves = waves_for_municipality(place.id)
     return render(
-        "uprest/reports/waves.html", municipality=place, waves=waves_for_municipality(place.id)
+        "uprest/reports/waves.html",
+        municipality=place,
+        waves=waves,
+        published={w.id for w in waves if is_published(w)},
     )
 
 
@@ -86,7 +90,7 @@ def summary_page(municipality_id: int, wave_id: int):
     result = _summary(municipality_id, wave_id)
     return render(
         "uprest/reports/summary.html",
-        waves=waves_for_municipality(result.municipality.id),
+        waves=[w for w in waves_for_municipality(result.municipality.id) if is_published(w)],
         **_page(result),
     )
 

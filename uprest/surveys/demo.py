@@ -67,7 +67,9 @@ def _businesses(place: Municipality) -> list[Business]:
     for n, (sector, size) in enumerate(zip(SECTORS, SIZES, strict=True), start=1):
         name = f"{place.name} demo business {n:02d}"
         if name not in existing:
-            existing[name] = Business(name=name, sector=sector, size_band=size, municipality=place)
+            existing[name] = Business(
+                name=name, sector=sector, size_band=size, municipality=place, confirmed_at=utcnow()
+            )
             db.session.add(existing[name])
     db.session.flush()
     return sorted(existing.values(), key=lambda b: b.id)

@@ -134,6 +134,9 @@ class SurveyWave(db.Model):
     def is_open_on(self, day: date) -> bool:
         return self.opens_on <= day <= self.closes_on
 
+    def is_closed_on(self, day: date) -> bool:
+        return day > self.closes_on
+
 
 class BusinessResponse(db.Model):
     """The business part: the profile, then required proficiency and importance per competence."""

@@ -64,8 +64,19 @@ def open_wave(
 
 
 def update_wave(wave: SurveyWave, *, title: str, opens_on: date, closes_on: date) -> None:
-    """Dates and title only: the framework and the audience are fixed once a wave exists."""
-    wave.title = _check_wave(title, opens_on, closes_on)
+    """Dates and title only: the framework and the audience are fixed once a wave exists, and
+    a closed wave's dates too (its figures are published; reopening it would let new answers
+    be subtracted from them)."""
+    title = _check_wave(title, opens_on, closes_on)
+    if wave.is_closed_on(utcnow().date()) and (opens_on, closes_on) != (
+        wave.opens_on,
+        wave.closes_on,
+    ):
+        raise ServiceError(
+            _l("This wave has closed and its figures are published: its dates cannot change."),
+            field="closes_on",
+        )
+    wave.title = title
     wave.opens_on = opens_on
     wave.closes_on = closes_on
     db.session.flush()
