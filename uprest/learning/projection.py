@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
+from uprest.learning import trust
 from uprest.xapi import jsonio
 from uprest.xapi.agents import agent_key
 from uprest.xapi.models import Statement
@@ -130,7 +131,8 @@ def _recompute(key: tuple[str, str]) -> None:
         )
         .order_by(Statement.stored, Statement.id)
     )
-    apply_all((jsonio.loads(row.document), row.stored) for row in rows)
+    items = trust.admitted(_items(rows))
+    apply_all((item.data, item.stored) for item in items)
 
 
 def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
@@ -241,12 +243,31 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
         )
 
 
+def _items(rows) -> list[trust.Item]:
+    """Stored rows (``Statement``) as the projection reads them, with who wrote them."""
+    return [
+        trust.Item(jsonio.loads(row.document), row.stored, row.id, row.client_id, row.user_id)
+        for row in rows
+    ]
+
+
+def _project(items: list[trust.Item]) -> None:
+    """Both projections of the statements that may change progress (``trust.admitted``)."""
+    items = trust.admitted(items)
+    apply_all((item.data, item.stored) for item in items)
+    project_events([(item.data, item.stored, item.pk) for item in items])
+
+
 @statements_stored.connect
 def on_statements_stored(_app, stored) -> None:
     """Fold the new statements; a voiding statement makes its target's progress recomputed."""
-    live = [item for item in stored if item.verb_id != VOIDED]
-    apply_all((item.data, item.stored) for item in live)
-    project_events([(item.data, item.stored, item.pk) for item in live])
+    _project(
+        [
+            trust.Item(item.data, item.stored, item.pk, item.client_id, item.user_id)
+            for item in stored
+            if item.verb_id != VOIDED
+        ]
+    )
     for item in stored:
         if item.verb_id != VOIDED:
             continue
@@ -286,9 +307,7 @@ def rebuild(batch_size: int = 2000):
         if not rows:
             return
         last_id = rows[-1].id
-        documents = [(jsonio.loads(row.document), row.stored, row.id) for row in rows]
-        apply_all((data, stored) for data, stored, _pk in documents)
-        project_events(documents)
+        _project(_items(rows))
         yield len(rows)
 
 
