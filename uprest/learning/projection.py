@@ -11,25 +11,26 @@ rebuilt from scratch (``flask uprest xapi-rebuild-progress``):
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.learning import trust
+from uprest.learning import fit, trust
 from uprest.xapi import jsonio
 from uprest.xapi.agents import agent_key
 from uprest.xapi.models import Statement
 from uprest.xapi.signals import statements_stored
 from uprest.xapi.validation import VOIDED
 
+log = logging.getLogger(__name__)
 ADL = "http://adlnet.gov/expapi/verbs/"
 CMI5_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 
@@ -163,7 +164,6 @@ _OWN_IRI = re.compile(
     r"(?:^|[/:])(?:modules/(?P<module>[^/]+)(?:/lessons/(?P<lesson>[^/]+)|/(?P<quiz>quiz)"
     r"(?:/(?P<question>[^/]+))?)?|paths/(?P<path>[^/]+))$"
 )
-ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 
 
 def project_events(items: list[tuple[dict, datetime, int]]) -> None:
@@ -184,6 +184,10 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
         if not registrations:
             return {}
         query = sa.select(model).where(bulk.one_of(model.uuid, "ids", bulk.current_dialect()))
+        if model is Enrolment:  # the module and its outline: what a statement may be about
+            query = query.options(joinedload(Enrolment.module), joinedload(Enrolment.version))
+        else:
+            query = query.options(joinedload(PathEnrolment.path))
         rows = db.session.scalars(query, {"ids": list(registrations)})
         return {row.uuid: row for row in rows}
 
@@ -192,29 +196,38 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
     for data, stored, pk, registration, match in wanted:
         result = data.get("result", {})
         verb = data["verb"]["id"].removeprefix(ADL)
-        language = data.get("context", {}).get("language", "")
+        path_enrolment = followed.get(registration) if match["path"] else None
+        enrolment = modules.get(registration) if match["module"] else None
+        if path_enrolment is None and enrolment is None:
+            continue
+        if enrolment is not None and match["module"] != enrolment.module.slug:
+            why = "a module other than the enrolment's"
+        elif path_enrolment is not None and match["path"] != path_enrolment.path.slug:
+            why = "a path other than the enrolment's"
+        else:
+            why = fit.misfit(verb, data, match, enrolment.version if enrolment else None)
+        if why:
+            log.warning("statement %s not projected: %s", data.get("id"), why)
+            continue
         event = {
             "verb": verb,
             "created_at": stored,
             "statement_pk": pk,
-            "locale": language.split("-")[0] or None,
-            "attempt": data.get("context", {}).get("extensions", {}).get(ATTEMPT),
+            "locale": fit.locale(data),
+            "attempt": fit.attempt(data),
         }
-        if match["path"] and registration in followed:
-            path_enrolment = followed[registration]
+        if path_enrolment is not None:
             rows.append(
                 {**event, "user_id": path_enrolment.user_id, "path_enrolment_id": path_enrolment.id}
             )
             continue
-        enrolment = modules.get(registration)
-        if enrolment is None or match["module"] is None:
-            continue
         object_id = match["lesson"] or match["question"] or match["quiz"]
         if verb == "answered":
-            event["response"] = json.loads(result["response"]) if "response" in result else None
+            event["response"] = fit.response(result["response"]) if "response" in result else None
             event["is_correct"] = result.get("success")
         if verb in ("passed", "failed"):
-            event["score"] = result.get("score", {}).get("raw")
+            raw = result.get("score", {}).get("raw")
+            event["score"] = None if raw is None else int(raw)
         rows.append(
             {
                 **event,
