@@ -114,15 +114,23 @@ uprest_cli.add_command(lrs_client_cli)
     show_default=True,
     help="Repeat for several scopes.",
 )
-def lrs_client_create(name, scopes):
+@click.option(
+    "--trusted",
+    is_flag=True,
+    help="Its statements about a learner's enrolment count towards their progress.",
+)
+def lrs_client_create(name, scopes, trusted):
     """Create credentials; the last line printed is KEY SECRET."""
     try:
-        client, secret = clients.create_client(name=name, scopes=list(scopes))
+        client, secret = clients.create_client(name=name, scopes=list(scopes), is_trusted=trusted)
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
-    click.echo(f"Created LRS client {client.name!r} with scopes {client.scopes}. Key and secret:")
+    trust = " (trusted to report progress)" if client.is_trusted else ""
+    click.echo(
+        f"Created LRS client {client.name!r} with scopes {client.scopes}{trust}. Key and secret:"
+    )
     click.echo(f"{client.key} {secret}")
 
 
@@ -131,7 +139,8 @@ def lrs_client_list():
     """List clients and whether they are active."""
     for client in clients.list_clients():
         state = "active" if client.is_active else "revoked"
-        click.echo(f"{client.key}  {state:<7}  {client.scopes:<20}  {client.name}")
+        trusted = "trusted" if client.is_trusted else "-"
+        click.echo(f"{client.key}  {state:<7}  {client.scopes:<20}  {trusted:<7}  {client.name}")
 
 
 @lrs_client_cli.command("revoke")

@@ -58,6 +58,11 @@ class Config:
     UPREST_ARGON2_MEMORY_KIB = int(os.environ.get("UPREST_ARGON2_MEMORY_KIB", "65536"))
     # The version an LRS reply names when a request names none (only /about may omit it).
     UPREST_XAPI_DEFAULT_VERSION = os.environ.get("UPREST_XAPI_DEFAULT_VERSION", "2.0.0")
+    # Largest LRS request body (statements, attachments, documents), in bytes: refused with 413
+    # before it is read, and a chunked body is cut off there.
+    UPREST_XAPI_MAX_CONTENT_LENGTH = int(
+        os.environ.get("UPREST_XAPI_MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))
+    )
     UPREST_XAPI_ACTIVITY_BASE = os.environ.get("UPREST_XAPI_ACTIVITY_BASE", "")
     # Forwarding to an external LRS (a municipality's): endpoint, Basic-auth key and secret.
     UPREST_XAPI_FORWARD_URL = os.environ.get("UPREST_XAPI_FORWARD_URL", "")

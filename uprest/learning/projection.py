@@ -11,24 +11,26 @@ rebuilt from scratch (``flask uprest xapi-rebuild-progress``):
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
+from uprest.learning import fit, trust
 from uprest.xapi import jsonio
 from uprest.xapi.agents import agent_key
 from uprest.xapi.models import Statement
 from uprest.xapi.signals import statements_stored
 from uprest.xapi.validation import VOIDED
 
+log = logging.getLogger(__name__)
 ADL = "http://adlnet.gov/expapi/verbs/"
 CMI5_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 
@@ -130,7 +132,8 @@ def _recompute(key: tuple[str, str]) -> None:
         )
         .order_by(Statement.stored, Statement.id)
     )
-    apply_all((jsonio.loads(row.document), row.stored) for row in rows)
+    items = trust.admitted(_items(rows))
+    apply_all((item.data, item.stored) for item in items)
 
 
 def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
@@ -161,7 +164,6 @@ _OWN_IRI = re.compile(
     r"(?:^|[/:])(?:modules/(?P<module>[^/]+)(?:/lessons/(?P<lesson>[^/]+)|/(?P<quiz>quiz)"
     r"(?:/(?P<question>[^/]+))?)?|paths/(?P<path>[^/]+))$"
 )
-ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 
 
 def project_events(items: list[tuple[dict, datetime, int]]) -> None:
@@ -182,6 +184,10 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
         if not registrations:
             return {}
         query = sa.select(model).where(bulk.one_of(model.uuid, "ids", bulk.current_dialect()))
+        if model is Enrolment:  # the module and its outline: what a statement may be about
+            query = query.options(joinedload(Enrolment.module), joinedload(Enrolment.version))
+        else:
+            query = query.options(joinedload(PathEnrolment.path))
         rows = db.session.scalars(query, {"ids": list(registrations)})
         return {row.uuid: row for row in rows}
 
@@ -190,29 +196,38 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
     for data, stored, pk, registration, match in wanted:
         result = data.get("result", {})
         verb = data["verb"]["id"].removeprefix(ADL)
-        language = data.get("context", {}).get("language", "")
+        path_enrolment = followed.get(registration) if match["path"] else None
+        enrolment = modules.get(registration) if match["module"] else None
+        if path_enrolment is None and enrolment is None:
+            continue
+        if enrolment is not None and match["module"] != enrolment.module.slug:
+            why = "a module other than the enrolment's"
+        elif path_enrolment is not None and match["path"] != path_enrolment.path.slug:
+            why = "a path other than the enrolment's"
+        else:
+            why = fit.misfit(verb, data, match, enrolment.version if enrolment else None)
+        if why:
+            log.warning("statement %s not projected: %s", data.get("id"), why)
+            continue
         event = {
             "verb": verb,
             "created_at": stored,
             "statement_pk": pk,
-            "locale": language.split("-")[0] or None,
-            "attempt": data.get("context", {}).get("extensions", {}).get(ATTEMPT),
+            "locale": fit.locale(data),
+            "attempt": fit.attempt(data),
         }
-        if match["path"] and registration in followed:
-            path_enrolment = followed[registration]
+        if path_enrolment is not None:
             rows.append(
                 {**event, "user_id": path_enrolment.user_id, "path_enrolment_id": path_enrolment.id}
             )
             continue
-        enrolment = modules.get(registration)
-        if enrolment is None or match["module"] is None:
-            continue
         object_id = match["lesson"] or match["question"] or match["quiz"]
         if verb == "answered":
-            event["response"] = json.loads(result["response"]) if "response" in result else None
+            event["response"] = fit.response(result["response"]) if "response" in result else None
             event["is_correct"] = result.get("success")
         if verb in ("passed", "failed"):
-            event["score"] = result.get("score", {}).get("raw")
+            raw = result.get("score", {}).get("raw")
+            event["score"] = None if raw is None else int(raw)
         rows.append(
             {
                 **event,
@@ -241,12 +256,31 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
         )
 
 
+def _items(rows) -> list[trust.Item]:
+    """Stored rows (``Statement``) as the projection reads them, with who wrote them."""
+    return [
+        trust.Item(jsonio.loads(row.document), row.stored, row.id, row.client_id, row.user_id)
+        for row in rows
+    ]
+
+
+def _project(items: list[trust.Item]) -> None:
+    """Both projections of the statements that may change progress (``trust.admitted``)."""
+    items = trust.admitted(items)
+    apply_all((item.data, item.stored) for item in items)
+    project_events([(item.data, item.stored, item.pk) for item in items])
+
+
 @statements_stored.connect
 def on_statements_stored(_app, stored) -> None:
     """Fold the new statements; a voiding statement makes its target's progress recomputed."""
-    live = [item for item in stored if item.verb_id != VOIDED]
-    apply_all((item.data, item.stored) for item in live)
-    project_events([(item.data, item.stored, item.pk) for item in live])
+    _project(
+        [
+            trust.Item(item.data, item.stored, item.pk, item.client_id, item.user_id)
+            for item in stored
+            if item.verb_id != VOIDED
+        ]
+    )
     for item in stored:
         if item.verb_id != VOIDED:
             continue
@@ -286,9 +320,7 @@ def rebuild(batch_size: int = 2000):
         if not rows:
             return
         last_id = rows[-1].id
-        documents = [(jsonio.loads(row.document), row.stored, row.id) for row in rows]
-        apply_all((data, stored) for data, stored, _pk in documents)
-        project_events(documents)
+        _project(_items(rows))
         yield len(rows)
 
 

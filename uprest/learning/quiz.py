@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -10,13 +11,27 @@ from babel.numbers import NumberFormatError, parse_decimal
 from uprest.courses.document import CHOICE_TYPES
 from uprest.courses.localise import Localised
 
+MAX_NUMBER_TEXT = 64  # characters: more is no answer to a quiz question
+MAX_NUMBER = 1e15  # beyond this a float no longer holds every whole number
+
+
+class InvalidAnswer(ValueError):
+    """An answer that can't be marked or stored: ``reason`` is "number" or "characters"."""
+
+    def __init__(self, question_id: str, reason: str):
+        super().__init__(f"{question_id}: {reason}")
+        self.question_id = question_id
+        self.reason = reason
+
 
 def field_name(question_id: str, pair: str | None = None) -> str:
     return f"q-{question_id}" + (f"-{pair}" if pair else "")
 
 
 def read_response(question: dict, form: Mapping, locale: str):
-    """The learner's answer in a form fit to store as JSON; None when left empty."""
+    """The learner's answer in a form fit to store as JSON; None when left empty. Only the
+    offered options and pairs are kept (anything else was not on the page); raises
+    InvalidAnswer for a number that isn't one, or text with a NUL character."""
     qid, kind = question["id"], question["type"]
     name = field_name(qid)
     if kind == "multiple_choice":
@@ -24,26 +39,39 @@ def read_response(question: dict, form: Mapping, locale: str):
         option_ids = [o["id"] for o in question["options"]]
         return [v for v in option_ids if v in values] or None
     if kind == "matching":
-        chosen = {pid: form.get(field_name(qid, pid), "") for pid in question["pairs"]}
+        pairs = question["pairs"]
+        chosen = {pid: form.get(field_name(qid, pid), "") for pid in pairs}
+        chosen = {pid: value if value in pairs else "" for pid, value in chosen.items()}
         return chosen if any(chosen.values()) else None
     raw = (form.get(name) or "").strip()
     if not raw:
         return None
+    if "\x00" in raw:  # no database keeps it, and no keyboard types it
+        raise InvalidAnswer(qid, "characters")
     if kind == "true_false":
         return {"true": True, "false": False}.get(raw)
+    if kind == "single_choice":
+        return raw if raw in {o["id"] for o in question["options"]} else None
     if kind == "numeric":
-        return parse_number(raw, locale)
+        number = parse_number(raw, locale)
+        if number is None:
+            raise InvalidAnswer(qid, "number")
+        return number
     return raw[:500]
 
 
 def parse_number(raw: str, locale: str) -> float | None:
-    """A number as the learner writes it in their language (``12,5`` in Swedish), or None."""
+    """A number as the learner writes it in their language (``12,5`` in Swedish), or None;
+    None too for what isn't an ordinary number: NaN, infinities, 1e400, a hundred digits."""
     compact = raw.replace("\xa0", "").replace(" ", "")
+    if len(compact) > MAX_NUMBER_TEXT:
+        return None
     for attempt in (locale, "en"):
         try:
-            return float(parse_decimal(compact, locale=attempt, strict=False))
-        except (NumberFormatError, ValueError):
+            number = float(parse_decimal(compact, locale=attempt, strict=False))
+        except (NumberFormatError, ValueError, ArithmeticError):
             continue
+        return number if math.isfinite(number) and abs(number) < MAX_NUMBER else None
     return None
 
 

@@ -171,7 +171,7 @@ def submit_quiz(enrolment: Enrolment, form, locale: str) -> int:
     questions = content.questions
     if not questions:
         raise ServiceError(_l("This module has no quiz."))
-    responses = [(q, quiz.read_response(q, form, locale)) for q in questions]
+    responses = [(q, _read(q, position, form, locale)) for position, q in enumerate(questions, 1)]
     if all(response is None for _, response in responses):
         raise ServiceError(_l("Answer at least one question before you send the quiz."))
     attempt = progress.latest_attempt(enrolment) + 1
@@ -183,6 +183,22 @@ def submit_quiz(enrolment: Enrolment, form, locale: str) -> int:
     events.record_quiz_attempt(enrolment, answers, score, score >= content.pass_mark, attempt)
     check_completion(enrolment)
     return attempt
+
+
+def _read(question: dict, position: int, form, locale: str):
+    """One answer; a number that isn't one or a NUL character refuses the whole attempt."""
+    try:
+        return quiz.read_response(question, form, locale)
+    except quiz.InvalidAnswer as error:
+        if error.reason == "number":
+            message = _l("Question %(number)s: enter a number, such as 12.5.", number=position)
+        else:
+            message = _l(
+                "Question %(number)s: your answer contains a character that cannot be saved."
+                " Remove it and send the quiz again.",
+                number=position,
+            )
+        raise ServiceError(message, field=quiz.field_name(question["id"])) from None
 
 
 def quiz_result(enrolment: Enrolment, attempt: int, locale: str) -> dict | None:

@@ -202,7 +202,7 @@ def _filters(xreq: XRequest) -> query.Filters:
     limit = args.get("limit", "0")
     if not limit.isdigit():
         raise LrsError(400, "limit must be a non-negative integer")
-    read_own = xreq.client is not None and not xreq.client.scope_set & {"read"}
+    read_own = xreq.client is not None and xreq.client.reads_own_only
     return query.Filters(
         agent=agent,
         related_agents=_flag(xreq, "related_agents"),
@@ -215,6 +215,7 @@ def _filters(xreq: XRequest) -> query.Filters:
         limit=int(limit),
         ascending=_flag(xreq, "ascending"),
         client_id=xreq.client.id if read_own else None,
+        reader_id=xreq.client.id if xreq.client else None,
     )
 
 
@@ -275,13 +276,15 @@ def _get_statements(xreq: XRequest):
         if not UUID_RE.match(args[name]):
             raise LrsError(400, f"{name} must be a UUID")
         row = query.get_statement(args[name], voided=name == "voidedStatementId")
-        if row is None:
-            raise LrsError(404, "no such statement")
+        if row is None or (xreq.client.reads_own_only and row.client_id != xreq.client.id):
+            raise LrsError(404, "no such statement")  # another client's: as if there were none
         return _respond(xreq, _render(row.document, xreq, fmt), [row], with_attachments, row.stored)
     if "more" in args:
         filters = query.decode_cursor(args["more"])
         if filters is None or len(args) > 1:
             raise LrsError(400, "the more link is not valid")
+        if filters.reader_id != xreq.client.id:  # it carries its reader's read-own filter
+            raise LrsError(403, "this more link was issued to other credentials")
         fmt, with_attachments = filters.format, filters.attachments
     else:
         filters = replace(_filters(xreq), format=fmt, attachments=with_attachments)

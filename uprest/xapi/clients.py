@@ -23,8 +23,11 @@ _verified: dict[str, tuple[str, str]] = {}  # key -> (sha256 of secret, secret h
 _BY_KEY = sa.select(LrsClient).where(LrsClient.key == sa.bindparam("key"))
 
 
-def create_client(*, name: str, scopes: list[str]) -> tuple[LrsClient, str]:
-    """A new client and its secret; only a hash of the secret is kept."""
+def create_client(
+    *, name: str, scopes: list[str], is_trusted: bool = False
+) -> tuple[LrsClient, str]:
+    """A new client and its secret; only a hash of the secret is kept. A trusted client's
+    statements about a learner move that learner's progress on (see ``learning.trust``)."""
     name = name.strip()
     if not name:
         raise ServiceError(_l("This field is required."), field="name")
@@ -37,6 +40,7 @@ def create_client(*, name: str, scopes: list[str]) -> tuple[LrsClient, str]:
         key=secrets.token_hex(12),
         secret_hash=_hasher.hash(secret),
         scopes=" ".join(sorted(set(scopes))),
+        is_trusted=is_trusted,
     )
     db.session.add(client)
     db.session.flush()

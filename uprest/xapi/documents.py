@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,6 +21,21 @@ class DocumentError(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Owner:
+    """A read-own client: it sees and changes only the documents it created and those keyed by
+    its own agent (its authority), never another client's or the app's."""
+
+    client_id: int
+    agent_key: str
+
+    def owns(self, document: Document) -> bool:
+        return document.client_id == self.client_id or document.agent_key == self.agent_key
+
+    def condition(self):
+        return sa.or_(Document.client_id == self.client_id, Document.agent_key == self.agent_key)
+
+
 def etag_of(content: bytes) -> str:
     return '"' + hashlib.sha1(content).hexdigest() + '"'
 
@@ -33,14 +49,27 @@ def _scope(kind: str, *, activity_id="", agent_key="", registration=""):
     )
 
 
-def get_document(kind: str, document_id: str, **scope) -> Document | None:
-    return db.session.scalar(
+def get_document(kind: str, document_id: str, *, owner: Owner | None = None, **scope):
+    """The document, or None; with ``owner``, None for a document the owner may not see."""
+    document = db.session.scalar(
         sa.select(Document).where(*_scope(kind, **scope), Document.document_id == document_id)
     )
+    if document is not None and owner is not None and not owner.owns(document):
+        return None
+    return document
 
 
-def list_ids(kind: str, since: datetime | None = None, **scope) -> list[str]:
+def _owned(document: Document | None, owner: Owner | None) -> None:
+    if document is not None and owner is not None and not owner.owns(document):
+        raise DocumentError(403, "these credentials may only change documents they wrote")
+
+
+def list_ids(
+    kind: str, since: datetime | None = None, *, owner: Owner | None = None, **scope
+) -> list[str]:
     stmt = sa.select(Document.document_id).where(*_scope(kind, **scope))
+    if owner is not None:
+        stmt = stmt.where(owner.condition())
     if since is not None:
         stmt = stmt.where(Document.updated_at > since)
     return list(db.session.scalars(stmt.order_by(Document.document_id)))
@@ -95,10 +124,14 @@ def save_document(
     if_match=None,
     if_none_match=None,
     header_required=False,
+    owner: Owner | None = None,
+    client_id: int | None = None,
     **scope,
 ) -> Document:
-    """PUT replaces; POST merges two JSON objects (xAPI 1.0.3 §6, 2.0 §5.5)."""
+    """PUT replaces; POST merges two JSON objects (xAPI 1.0.3 §6, 2.0 §5.5). ``client_id``
+    is recorded as the creator of a new document."""
     document = get_document(kind, document_id, **scope)
+    _owned(document, owner)
     check_preconditions(
         document,
         if_match=if_match,
@@ -126,6 +159,7 @@ def save_document(
                 "agent_key": scope.get("agent_key", ""),
                 "registration": (scope.get("registration") or "").lower(),
             },
+            client_id=client_id,
         )
         db.session.add(document)
     document.content = content
@@ -136,12 +170,19 @@ def save_document(
     return document
 
 
-def delete_documents(kind: str, document_id: str | None, *, if_match=None, **scope) -> None:
+def delete_documents(
+    kind: str, document_id: str | None, *, if_match=None, owner: Owner | None = None, **scope
+) -> None:
+    """One document, or (state only) all in the scope; an owner deletes only its own."""
     if document_id is not None:
         document = get_document(kind, document_id, **scope)
+        _owned(document, owner)
         check_preconditions(document, if_match=if_match, if_none_match=None, method="DELETE")
         if document is not None:
             db.session.delete(document)
     else:
-        db.session.execute(sa.delete(Document).where(*_scope(kind, **scope)))
+        stmt = sa.delete(Document).where(*_scope(kind, **scope))
+        if owner is not None:
+            stmt = stmt.where(owner.condition())
+        db.session.execute(stmt)
     db.session.flush()

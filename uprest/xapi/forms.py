@@ -1,6 +1,13 @@
 """Forms of the learning-record pages: the statement filter and LRS client credentials."""
 
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -48,5 +55,12 @@ class LrsClientForm(UprestForm):
             ]
         ),
         validators=[required()],
+    )
+    is_trusted = BooleanField(
+        _l("Trusted to report learners' progress"),
+        description=_l(
+            "Its statements about a learner's enrolment count towards that learner's progress"
+            " and certificate. Leave unticked for content you do not control."
+        ),
     )
     submit = SubmitField(_l("Create credentials"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from flask import Response, current_app, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from uprest.core.time import utcnow
 from uprest.xapi import clients, jsonio
@@ -82,13 +83,32 @@ def _single_args() -> dict[str, str]:
     return args
 
 
+def _body(*, as_text: bool = False):
+    """The request body, refused (413) when longer than UPREST_XAPI_MAX_CONTENT_LENGTH. A
+    longer declared Content-Length is refused before anything is read; a chunked body is read
+    up to one byte past the limit. (Werkzeug's maximum stops a chunked read at the limit
+    without an error: the body would arrive cut short, not refused.)"""
+    limit = current_app.config["UPREST_XAPI_MAX_CONTENT_LENGTH"]
+    too_large = LrsError(413, f"the request body is larger than the {limit} bytes allowed")
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    request.max_content_length = limit + 1
+    try:
+        data = request.get_data()
+    except RequestEntityTooLarge:
+        raise too_large from None
+    if len(data) > limit:
+        raise too_large
+    return data.decode(errors="replace") if as_text else data
+
+
 def parse_request(*, version_required: bool = True) -> XRequest:
     headers = {k.lower(): v for k, v in request.headers.items()}
     args = _single_args()
     if "method" in args:
         xreq = _alternate(headers, args, version_required)
     else:
-        xreq = XRequest(method=request.method, headers=headers, args=args, body=request.get_data())
+        xreq = XRequest(method=request.method, headers=headers, args=args, body=_body())
         xreq.version = _version(xreq, version_required)
     if any("\x00" in value for value in xreq.args.values()):  # no database can store one
         raise LrsError(400, "parameters may not contain NUL characters")
@@ -107,9 +127,7 @@ def _alternate(headers: dict, args: dict, version_required: bool) -> XRequest:
     media = (request.content_type or "").split(";")[0].strip().lower()
     if media != "application/x-www-form-urlencoded":
         raise LrsError(400, "the alternate request syntax is sent as a form")
-    form = {
-        k: v[0] for k, v in parse_qs(request.get_data(as_text=True), keep_blank_values=True).items()
-    }
+    form = {k: v[0] for k, v in parse_qs(_body(as_text=True), keep_blank_values=True).items()}
     merged_headers = dict(headers)
     merged_headers.pop("content-type", None)
     params = {}
@@ -185,11 +203,18 @@ def reply(
         data = jsonio.dumps(body)
     response = Response(data, status=status, mimetype=mimetype if body is not None else None)
     response.headers.update(headers or {})
-    version = (
-        xreq.version if xreq is not None else current_app.config["UPREST_XAPI_DEFAULT_VERSION"]
-    )
+    version = xreq.version if xreq is not None else _asked_version()
     response.headers["X-Experience-API-Version"] = "2.0.0" if version.startswith("2") else "1.0.3"
     return response
+
+
+def _asked_version() -> str:
+    """The version a request names, for a reply made before the request was parsed (an
+    oversized body): a supported one, else the default."""
+    asked = (request.headers.get("X-Experience-API-Version") or "").strip()
+    if asked in SUPPORTED or asked in ("1.0", "2.0"):
+        return asked
+    return current_app.config["UPREST_XAPI_DEFAULT_VERSION"]
 
 
 def error_reply(error: LrsError, xreq: XRequest | None = None) -> Response:

@@ -42,12 +42,20 @@ class LrsClient(db.Model):
     secret_hash: Mapped[str] = mapped_column(sa.String(255))
     scopes: Mapped[str] = mapped_column(sa.String(120))  # space-separated: read write read-own
     is_active: Mapped[bool] = mapped_column(default=True)
+    # May report a learner's progress: only a trusted client's statements about a learner's
+    # enrolment move it on (anyone with write access can name any actor in a statement).
+    is_trusted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 
     @property
     def scope_set(self) -> set[str]:
         return set(self.scopes.split())
+
+    @property
+    def reads_own_only(self) -> bool:
+        """read-own without read: it sees only the statements and documents it wrote."""
+        return "read" not in self.scope_set and "read-own" in self.scope_set
 
 
 class Statement(db.Model):
@@ -131,6 +139,10 @@ class Document(db.Model):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     etag: Mapped[str] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The client that created the document: a read-own client sees only its own documents.
+    client_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("xapi_clients.id", ondelete="SET NULL")
+    )
 
     __table_args__ = (
         sa.Index("ix_xapi_documents_lookup", "kind", "activity_id", "agent_key", "registration"),

@@ -29,6 +29,7 @@ class Filters:
     limit: int = 0
     ascending: bool = False
     client_id: int | None = None  # read-own scope
+    reader_id: int | None = None  # the LRS client a cursor was issued to (only it may use it)
     user_id: int | None = None  # statements the app wrote for this user (viewer)
     format: str = "exact"
     attachments: bool = False

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC
 from wsgiref.handlers import format_date_time
 
+import sqlalchemy as sa
+
 from uprest.extensions import db
 from uprest.xapi import documents, jsonio
 from uprest.xapi.agents import agent_key, parse_agent_param, person
 from uprest.xapi.api import METHODS, bp, lrs_endpoint
-from uprest.xapi.http import LrsError, XRequest, authenticate, reply
-from uprest.xapi.models import Activity, AgentRecord
+from uprest.xapi.clients import authority_for
+from uprest.xapi.http import LrsError, XRequest, authenticate, home_page, reply
+from uprest.xapi.models import Activity, AgentRecord, Statement
 from uprest.xapi.normalise import parse_timestamp, to_naive_utc
 from uprest.xapi.store import MAX_AGENT_KEY, MAX_IRI
 from uprest.xapi.validation import IRI_RE, UUID_RE, StatementError, actor, timestamp
@@ -70,17 +73,28 @@ def _document_reply(xreq: XRequest, document):
     return reply(xreq, document.content, headers=headers, mimetype=document.content_type)
 
 
+def _owner(xreq: XRequest) -> documents.Owner | None:
+    """For a read-own client, what it may see and change; None for a client that reads all."""
+    client = xreq.client
+    if not client.reads_own_only:
+        return None
+    return documents.Owner(client.id, agent_key(authority_for(client, home_page())))
+
+
 def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
     """GET, PUT, POST and DELETE on one kind of document, the same way for all three kinds."""
     document_id = xreq.args.get(id_param)
     if xreq.method in ("GET", "HEAD"):
         authenticate(xreq, "read")
+        owner = _owner(xreq)
         if document_id is not None:
             if "since" in xreq.args:
                 raise LrsError(400, f"since is not allowed with {id_param}")
-            return _document_reply(xreq, documents.get_document(kind, document_id, **scope))
-        return reply(xreq, documents.list_ids(kind, _since(xreq), **scope))
+            found = documents.get_document(kind, document_id, owner=owner, **scope)
+            return _document_reply(xreq, found)
+        return reply(xreq, documents.list_ids(kind, _since(xreq), owner=owner, **scope))
     authenticate(xreq, "write")
+    scope = {**scope, "owner": _owner(xreq)}
     if "since" in xreq.args:
         raise LrsError(400, "since is only allowed on GET")
     if_match, if_none_match = xreq.header("If-Match"), xreq.header("If-None-Match")
@@ -99,6 +113,7 @@ def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
             if_none_match=if_none_match,
             # xAPI 1.0.3 (Communication 2.6, 2.7) wants a concurrency header on every profile PUT
             header_required=kind != "state" and not xreq.is_v2,
+            client_id=xreq.client.id,
             **scope,
         )
         return reply(xreq, status=204, headers={"ETag": saved.etag})
@@ -147,9 +162,28 @@ def agents(xreq: XRequest):
     value, key = _agent(xreq)
     if value.get("objectType") == "Group":
         raise LrsError(400, "the agents resource takes an Agent")
+    if xreq.client.reads_own_only:
+        return reply(xreq, person(value, _forms_written_by(xreq.client.id, key)))
     record = db.session.get(AgentRecord, key)
     known = jsonio.loads(record.document) if record else []
     return reply(xreq, person(value, known))
+
+
+def _forms_written_by(client_id: int, key: str, most: int = 200) -> list[dict]:
+    """The forms of an agent as actor in the client's own statements: a read-own client learns
+    nothing (a name, another identifier) that only other clients' statements say."""
+    rows = db.session.scalars(
+        sa.select(Statement.document)
+        .where(Statement.client_id == client_id, Statement.actor_key == key)
+        .order_by(Statement.id.desc())
+        .limit(most)
+    )
+    forms: list[dict] = []
+    for document in rows:
+        actor_form = jsonio.loads(document)["actor"]
+        if actor_form.get("objectType", "Agent") == "Agent" and actor_form not in forms:
+            forms.append(actor_form)
+    return forms
 
 
 @bp.route("/activities", methods=["GET", "HEAD"])

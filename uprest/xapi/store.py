@@ -267,6 +267,8 @@ class Stored:
     target_statement_id: str | None
     verb_id: str
     data: dict
+    client_id: int | None = None  # the writer: an LRS client, or the app for a user
+    user_id: int | None = None
 
 
 MAX_IRI = 2048  # the indexed IRI and agent columns' sizes (models.py)
@@ -324,6 +326,8 @@ def _insert_batch(batch: list[dict], facts: list[set], writer: Writer) -> list[S
             c["target_statement_id"],
             c["verb_id"],
             data,
+            writer.client_id,
+            writer.user_id,
         )
         for pk, c, data in zip(pks, columns, batch, strict=True)
     ]

@@ -122,7 +122,9 @@ def lrs_clients():
     created = None
     if form.validate_on_submit():
         try:
-            client, secret = clients.create_client(name=form.name.data, scopes=form.scopes.data)
+            client, secret = clients.create_client(
+                name=form.name.data, scopes=form.scopes.data, is_trusted=form.is_trusted.data
+            )
         except ServiceError as error:
             db.session.rollback()
             attach_error(form, error)
