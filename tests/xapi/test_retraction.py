@@ -25,10 +25,10 @@ def _far_get(lrs, **params):
 
 def test_erasure_voids_forwarded_statements_through_the_outbox(
     app,
-    forwarding,
+    forwarding,  # noqa: F811
     create_user,
     client,
-    login,  # noqa: F811
+    login,
 ):
     far_lrs = forwarding
     user, other = create_user(), create_user()

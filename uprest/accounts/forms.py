@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import EqualTo
+from wtforms.validators import DataRequired, EqualTo
 
 from uprest.accounts.models import Role, Sector, SizeBand
 from uprest.core.forms import UprestForm, choices, email_address, max_length, required
@@ -44,6 +44,10 @@ class RegisterForm(PasswordFields, UprestForm):
     display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
     email = EmailField(
         _l("E-mail address"), validators=[required(), email_address(), max_length(254)]
+    )
+    accept_privacy = BooleanField(
+        _l("I have read and accept the privacy notice"),
+        validators=[DataRequired(message=_l("Please accept the privacy notice to continue."))],
     )
     submit = SubmitField(_l("Create account"))
 

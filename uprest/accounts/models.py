@@ -203,3 +203,5 @@ class PrivacyConsent(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     notice_version: Mapped[str] = mapped_column(sa.String(20))
     consented_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
