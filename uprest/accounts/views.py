@@ -183,6 +183,8 @@ def accept_invitation(token: str):
                     locale=str(get_locale()),
                 )
             )
+            if not current_user.is_authenticated:
+                services.record_consent(user)
             business_services.accept_invitation(invitation, user)
         except ServiceError as error:
             db.session.rollback()
