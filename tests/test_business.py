@@ -4,8 +4,8 @@ import re
 from datetime import timedelta
 
 from tests.conftest import PASSWORD
-from uprest.accounts import business_services
-from uprest.accounts.models import Business, Invitation, Role, User
+from uprest.accounts import business_services, services
+from uprest.accounts.models import Business, Invitation, PrivacyConsent, Role, User
 from uprest.core.time import utcnow
 from uprest.extensions import db
 
@@ -80,11 +80,18 @@ def test_invitation_creates_a_staff_account_once(app, client, login_as, outbox):
     stranger = app.test_client()
     page = stranger.get(link)
     assert page.status_code == 200 and manager.business.name in page.get_data(as_text=True)
-    response = stranger.post(
-        link, data={"display_name": "Sam Staff", "password": PASSWORD, "confirm": PASSWORD}
-    )
+    data = {"display_name": "Sam Staff", "password": PASSWORD, "confirm": PASSWORD}
+    refused = stranger.post(link, data=data)  # without accepting the privacy notice
+    assert refused.status_code == 200 and "privacy notice" in refused.get_data(as_text=True)
+    response = stranger.post(link, data={**data, "accept_privacy": "y"})
     assert response.status_code == 302
     staff = db.session.scalar(db.select(User).where(User.email == "staff@example.org"))
+    assert [
+        c.notice_version
+        for c in db.session.scalars(
+            db.select(PrivacyConsent).where(PrivacyConsent.user_id == staff.id)
+        )
+    ] == [services.PRIVACY_NOTICE_VERSION]
     assert staff.business_id == manager.business_id and staff.role is Role.LEARNER
     assert stranger.get("/profile").status_code == 200
     assert app.test_client().get(link).status_code == 410  # single use

@@ -22,13 +22,16 @@ class Uprest:
         from uprest.accounts.services import load_user
         from uprest.blueprints import root
         from uprest.cli import uprest_cli
+        from uprest.core import logfilter
         from uprest.core.errorpages import register_error_handlers
         from uprest.core.security import set_security_headers
+        from uprest.learning import privacy as _learning_privacy  # noqa: F401 (erasure receivers)
         from uprest.learning import projection  # noqa: F401 (listens to stored statements)
         from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
         finalise(app, standalone=standalone)
+        logfilter.install()
         db.init_app(app)
         _configure_sqlite(app)
         migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

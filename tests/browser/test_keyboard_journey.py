@@ -30,6 +30,8 @@ def test_learner_journey_without_a_mouse(live, journey, locale):
     j.type_into("#display_name", name)
     j.type_into("#password", "a long keyboard password")
     j.type_into("#confirm", "a long keyboard password")
+    j.tab_to("#accept_privacy")
+    j.page.keyboard.press("Space")  # ticks the box; no page load
     j.tab_to("main form [type=submit]")
     j.press("Space")
     assert j.t("You have joined %(business)s.", business=BUSINESS) in j.flash()

@@ -50,6 +50,7 @@ def test_learner_from_invitation_to_verified_certificate(live, journey, locale):
     j.page.fill("#display_name", name)
     j.page.fill("#password", "a long learner password")
     j.page.fill("#confirm", "a long learner password")
+    j.page.check("#accept_privacy")
     j.click("main form [type=submit]")
     assert j.t("You have joined %(business)s.", business=BUSINESS) in j.flash()
 

@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import EqualTo
+from wtforms.validators import DataRequired, EqualTo
 
 from uprest.accounts.models import Role, Sector, SizeBand
 from uprest.core.forms import UprestForm, choices, email_address, max_length, required
@@ -40,16 +40,26 @@ class PasswordFields:
     )
 
 
+def privacy_consent() -> BooleanField:
+    """The box every new account ticks: the privacy notice is read and accepted."""
+    return BooleanField(
+        _l("I have read and accept the privacy notice"),
+        validators=[DataRequired(message=_l("Please accept the privacy notice to continue."))],
+    )
+
+
 class RegisterForm(PasswordFields, UprestForm):
     display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
     email = EmailField(
         _l("E-mail address"), validators=[required(), email_address(), max_length(254)]
     )
+    accept_privacy = privacy_consent()
     submit = SubmitField(_l("Create account"))
 
 
 class AcceptInvitationForm(PasswordFields, UprestForm):
     display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    accept_privacy = privacy_consent()
     submit = SubmitField(_l("Join the business"))
 
 

@@ -200,3 +200,16 @@ class Invitation(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.expires_at > utcnow()
+
+
+class PrivacyConsent(db.Model):
+    """The person accepted this version of the privacy notice at this time (GDPR art. 7(1))."""
+
+    __tablename__ = "privacy_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    notice_version: Mapped[str] = mapped_column(sa.String(20))
+    consented_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

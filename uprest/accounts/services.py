@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from uprest.accounts.models import Business, Invitation, Municipality, Role, User
+from uprest.accounts.models import Business, Invitation, Municipality, PrivacyConsent, Role, User
 from uprest.accounts.signals import account_erasing, personal_data_export
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
@@ -20,6 +20,9 @@ from uprest.extensions import db
 from uprest.i18n import LOCALES, _l
 
 MIN_PASSWORD_LENGTH = 10
+# The version of the privacy notice (templates/uprest/core/privacy.html) that people accept;
+# change it whenever the notice changes in substance.
+PRIVACY_NOTICE_VERSION = "2026-12-05"
 
 
 def _hasher() -> PasswordHasher:
@@ -89,6 +92,30 @@ def create_user(
     assign_role(user, role=role, municipality=municipality, business=business)
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def record_consent(user: User) -> PrivacyConsent:
+    """The user accepted the current privacy notice now (GDPR art. 7(1): consent is provable)."""
+    consent = PrivacyConsent(user=user, notice_version=PRIVACY_NOTICE_VERSION)
+    db.session.add(consent)
+    db.session.flush()
+    return consent
+
+
+def register(*, email: str, display_name: str, password: str, locale: str | None) -> User | None:
+    """A new learner with their consent, or None when the address already has an account.
+
+    The caller answers both alike, so the form can't be used to probe addresses; the same
+    password-hashing work is done either way.
+    """
+    existing = get_user_by_email(check_email(email))
+    if existing is not None:
+        check_password_rules(password)
+        hash_password(password)  # as long as a new registration takes
+        return None
+    user = create_user(email=email, display_name=display_name, password=password, locale=locale)
+    record_consent(user)
     return user
 
 
@@ -208,6 +235,24 @@ def export_user_data(user: User) -> dict:
             else None
         ),
         "learning": _learning_data(user),
+        "privacy_consents": [
+            {"notice_version": c.notice_version, "consented_at": c.consented_at.isoformat() + "Z"}
+            for c in db.session.scalars(
+                sa.select(PrivacyConsent)
+                .where(PrivacyConsent.user_id == user.id)
+                .order_by(PrivacyConsent.id)
+            )
+        ],
+        "invitations_received": [
+            {
+                "business": inv.business.name,
+                "created_at": inv.created_at.isoformat() + "Z",
+                "accepted": inv.accepted_at is not None,
+            }
+            for inv in db.session.scalars(
+                sa.select(Invitation).where(Invitation.email == user.email).order_by(Invitation.id)
+            )
+        ],
         "survey_self_assessments": survey_services.export_for_user(user),
         "invitations_sent": [
             {

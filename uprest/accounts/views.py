@@ -75,7 +75,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            user = services.register(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
@@ -85,10 +85,39 @@ def register():
             attach_error(form, error)
         else:
             db.session.commit()
-            start_session(user)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("uprest.core.home"))
+            _send_registration_mail(user, form.email.data)
+            # The same answer whether or not the address had an account: addresses can't be probed.
+            flash(
+                _("Thank you. We have sent a message to your e-mail address; then sign in."),
+                "success",
+            )
+            return redirect(url_for("uprest.accounts.login"))
     return render("uprest/accounts/register.html", form=form)
+
+
+def _send_registration_mail(new_user, email: str) -> None:
+    """A welcome for a new account; for a taken address, a note to its owner instead."""
+    login = url_for("uprest.accounts.login", _external=True)
+    if new_user is not None:
+        send_mail(
+            to=new_user.email,
+            locale=new_user.locale,
+            subject_template="uprest/email/welcome_subject.txt",
+            body_template="uprest/email/welcome_body.txt",
+            user=new_user,
+            login=login,
+        )
+        return
+    owner = services.get_user_by_email(email)
+    send_mail(
+        to=owner.email,
+        locale=owner.locale,
+        subject_template="uprest/email/account_exists_subject.txt",
+        body_template="uprest/email/account_exists_body.txt",
+        user=owner,
+        login=login,
+        reset=url_for("uprest.accounts.forgot_password", _external=True),
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -154,6 +183,8 @@ def accept_invitation(token: str):
                     locale=str(get_locale()),
                 )
             )
+            if not current_user.is_authenticated:
+                services.record_consent(user)
             business_services.accept_invitation(invitation, user)
         except ServiceError as error:
             db.session.rollback()

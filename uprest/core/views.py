@@ -28,6 +28,19 @@ def home():
     return render("uprest/core/home.html")
 
 
+@bp.get("/privacy")
+def privacy():
+    """The notice names the reader's municipality as controller when they have one."""
+    from uprest.accounts.services import PRIVACY_NOTICE_VERSION
+
+    place = current_user.home_municipality if current_user.is_authenticated else None
+    return render(
+        "uprest/core/privacy.html",
+        version=PRIVACY_NOTICE_VERSION,
+        municipality=place.name if place else None,
+    )
+
+
 @bp.post("/locale")
 def set_locale():
     """The explicit language choice: saved in the profile when signed in, and in a cookie."""

@@ -96,3 +96,15 @@ class LearningEvent(db.Model):
     )
 
     __table_args__ = (sa.Index("ix_learning_events_enrolment_verb", "enrolment_id", "verb"),)
+
+
+class CertificateRevocation(db.Model):
+    """A certificate withdrawn with its holder's account: the verification page says "revoked".
+
+    Only a hash of the code is kept, so the row says nothing about whom it was issued to.
+    """
+
+    __tablename__ = "certificate_revocations"
+
+    code_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

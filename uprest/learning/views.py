@@ -13,6 +13,7 @@ from uprest.courses.markdown import render_markdown
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
 from uprest.learning import overview, progress, quiz, services
+from uprest.learning import privacy as learning_privacy
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
@@ -207,7 +208,11 @@ def certificate(slug: str):
 
 @bp.get("/certificates/<code>")
 def verify_certificate(code: str):
-    enrolment = services.certificate(code) or abort(404)
+    enrolment = services.certificate(code)
+    if enrolment is None:
+        if code and learning_privacy.is_revoked(code):
+            return render("uprest/learning/certificate_revoked.html")
+        abort(404)
     return _certificate_page(enrolment, own=False)
 
 

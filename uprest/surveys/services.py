@@ -273,20 +273,19 @@ def submit(response, wave: SurveyWave, today: date) -> None:
 
 
 def _record_completion(response, wave: SurveyWave) -> None:
-    """The submission becomes an xAPI statement, with the levels given per competence."""
-    from uprest.xapi.emitter import activity_iri, emit
+    """The submission becomes an xAPI statement that says only "completed".
 
-    codes = dict(db.session.execute(sa.select(Competence.id, Competence.code)).all())
+    The levels stay in the survey tables: statements are shown to trainers by learner name and
+    forwarded to other LRSs, and a person's self-ratings belong in neither.
+    """
+    from uprest.xapi.emitter import emit
+
     if isinstance(response, SelfAssessment):
         user_id = response.user_id
         activity = f"surveys/waves/{wave.id}/self-assessment"
-        levels = {codes[r.competence_id]: r.current for r in response.ratings}
-        key = "extensions/current-proficiency"
     else:
         user_id = response.answered_by_id
         activity = f"surveys/waves/{wave.id}/business/{response.business_id}"
-        levels = {codes[r.competence_id]: r.required for r in response.ratings}
-        key = "extensions/required-proficiency"
     user = db.session.get(User, user_id) if user_id else None
     if user is None:
         return
@@ -296,7 +295,7 @@ def _record_completion(response, wave: SurveyWave) -> None:
         activity=activity,
         name={"en": wave.title},
         activity_type="http://adlnet.gov/expapi/activities/assessment",
-        result={"completion": True, "extensions": {activity_iri(key): levels}},
+        result={"completion": True},
     )
 
 
