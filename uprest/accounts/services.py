@@ -137,6 +137,15 @@ def set_password(user: User, password: str) -> None:
     """New password; every other session of the user ends."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """A new session token: every session and remember-me cookie issued before stops working.
+
+    Both cookies carry ``get_id()``, which includes the token, and ``load_user`` compares it, so
+    a copied cookie is worthless once the user signs out or changes the password.
+    """
     user.session_token = secrets.token_hex(16)
 
 

@@ -62,8 +62,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    # Server-side: the token in every cookie issued so far (this device's and others') is void.
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
     session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion in the session
     flash(_("You have logged out."), "success")
     return redirect(url_for("uprest.core.home"))
 
