@@ -1,6 +1,7 @@
 """Sign-in, registration, password reset, invitations, profile and the reviewer's municipality."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from uprest.accounts import business_services, services
@@ -25,14 +26,34 @@ from uprest.i18n import _, get_locale
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["UPREST_LOGIN_LIMIT"]
+def _limit(name: str):
+    return lambda: current_app.config[name]
 
 
-def _email_key() -> str:
-    from flask import request
+def _address() -> str:
+    return services.normalise_email(request.form.get("email", ""))
 
-    return "login:" + services.normalise_email(request.form.get("email", ""))
+
+def _pair_key() -> str:
+    """Tight limit per (address, client IP): an attacker elsewhere can't spend the user's."""
+    return f"login:{_address()}|{get_remote_address()}"
+
+
+def _address_key() -> str:
+    return f"login:{_address()}"
+
+
+def login_limits(view):
+    """The sign-in policy (README, "Security"): per client IP, per address and IP, per address.
+
+    The per-address limit is slow, so a guesser using many IPs is stopped within the hour while
+    the owner, at their own IP, is never blocked for longer than that window.
+    """
+    view = limiter.limit(
+        _limit("UPREST_LOGIN_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key
+    )(view)
+    view = limiter.limit(_limit("UPREST_LOGIN_LIMIT"), methods=["POST"], key_func=_pair_key)(view)
+    return limiter.limit(_limit("UPREST_LOGIN_IP_LIMIT"), methods=["POST"])(view)
 
 
 def start_session(user, remember: bool = False) -> None:
@@ -42,8 +63,7 @@ def start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("uprest.core.home"))
@@ -95,7 +115,7 @@ def register():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_limits
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
