@@ -17,7 +17,7 @@ from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_municipality_or_404, roles_required
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
-from uprest.core.mailer import send_mail
+from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.navigation import redirect_back
 from uprest.core.templating import render
 from uprest.extensions import db, limiter
@@ -120,20 +120,24 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
-        if user is not None and user.is_enabled:
-            link = url_for(
+        known = user is not None and user.is_enabled
+        # The same work either way (a token signed, a mail rendered) and the mail leaves after
+        # the response, so neither the answer nor its timing tells whether the address is known.
+        recipient = user if known else services.stand_in_user(form.email.data)
+        message = compose_mail(
+            to=recipient.email,
+            locale=recipient.locale,
+            subject_template="uprest/email/reset_subject.txt",
+            body_template="uprest/email/reset_body.txt",
+            user=recipient,
+            link=url_for(
                 "uprest.accounts.reset_password",
-                token=services.password_reset_token(user),
+                token=services.password_reset_token(recipient),
                 _external=True,
-            )
-            send_mail(
-                to=user.email,
-                locale=user.locale,
-                subject_template="uprest/email/reset_subject.txt",
-                body_template="uprest/email/reset_body.txt",
-                user=user,
-                link=link,
-            )
+            ),
+        )
+        if known:
+            send_after_response(message)
         # The same answer whether or not the address is known, so addresses can't be probed.
         flash(_("If an account uses that address, a reset link is on its way."), "info")
         return redirect(url_for("uprest.accounts.login"))
