@@ -75,6 +75,10 @@ class Config:
     # published figures (never below 3), and the smallest with answer distributions.
     UPREST_DISCLOSURE_THRESHOLD = int(os.environ.get("UPREST_DISCLOSURE_THRESHOLD", "5"))
     UPREST_DISTRIBUTION_THRESHOLD = int(os.environ.get("UPREST_DISTRIBUTION_THRESHOLD", "10"))
+    # Largest request body a page accepts (the LRS under /xapi/ has a limit of its own).
+    UPREST_MAX_CONTENT_LENGTH = int(
+        os.environ.get("UPREST_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))
+    )
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")

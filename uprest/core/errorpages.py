@@ -14,6 +14,10 @@ MESSAGES = {
     403: (_l("Access denied"), _l("Your account does not have access to this page.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or has moved.")),
     405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (
+        _l("Too much at once"),
+        _l("What you sent is too large for this page. Nothing has been saved; please send less."),
+    ),
     429: (
         _l("Too many attempts"),
         _l("You have tried too many times. Please wait a few minutes and try again."),

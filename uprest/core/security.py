@@ -1,6 +1,6 @@
 """Security headers for every UPREST response, also when mounted inside a host app."""
 
-from flask import current_app, g, request
+from flask import abort, current_app, g, request
 
 from uprest.courses.markdown import FRAME_SOURCES
 
@@ -55,3 +55,13 @@ def _is_personal(response) -> bool:
     # The user as loaded for this request, if it was: no query of its own (and none to fail).
     user = g.get("_login_user")
     return user is not None and user.is_authenticated
+
+
+def limit_page_body() -> None:
+    """Pages take at most ``UPREST_MAX_CONTENT_LENGTH`` bytes; the LRS (``/xapi/``) sets its own."""
+    if (request.blueprint or "").endswith(".xapi"):
+        return
+    limit = current_app.config["UPREST_MAX_CONTENT_LENGTH"]
+    request.max_content_length = limit  # also bounds a chunked body while it is read
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
