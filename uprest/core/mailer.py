@@ -3,9 +3,11 @@
 from flask import after_this_request, current_app
 from flask_mailman import EmailMessage
 
+from uprest.core.errors import ServiceError
+from uprest.core.forms import LINE_BREAKS
 from uprest.core.templating import render
 from uprest.extensions import db
-from uprest.i18n import force_locale
+from uprest.i18n import _l, force_locale
 
 
 def send_mail(*, to: str, locale: str | None, subject_template: str, body_template: str, **ctx):
@@ -26,6 +28,8 @@ def compose_mail(
     with force_locale(locale or "en"):
         subject = render(subject_template, **ctx).strip()
         body = render(body_template, **ctx)
+    if LINE_BREAKS.search(subject + to):  # a name with a line break would forge headers
+        raise ServiceError(_l("This e-mail cannot be sent: a name in it spans several lines."))
     db.session.commit()
     return EmailMessage(
         subject=subject, body=body, from_email=current_app.config["UPREST_MAIL_FROM"], to=[to]
