@@ -29,7 +29,9 @@ class _Translations:
         return domain.gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return domain.ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in its own placeholders (%(value)s), which Flask-Babel's
+        # ngettext would try, and fail, to fill with only %(num)s.
+        return domain.get_translations().ngettext(singular, plural, n)
 
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls. A NUL byte can't be
