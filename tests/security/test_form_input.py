@@ -129,3 +129,22 @@ def test_an_invitation_with_a_plain_name_is_sent(client, login_as, outbox):
     response = client.post("/business/staff/invite", data={"email": "new@example.org"})
     assert response.status_code == 302
     assert [message.to for message in outbox] == [["new@example.org"]]
+
+
+def test_a_line_break_in_a_business_name_is_refused(client, login_as):
+    manager = login_as(Role.MANAGER)
+    business = manager.business
+    name = business.name
+    manager.locale = "en"  # Cervia's businesses otherwise see Italian
+    db.session.commit()
+    response = client.post(
+        "/business/",
+        data={
+            "name": "Hotel\nBcc: everyone@example.org",
+            "sector": business.sector.value,
+            "size_band": business.size_band.value,
+            "municipality": str(business.municipality_id),
+        },
+    )
+    assert "Use a single line, without line breaks." in response.get_data(as_text=True)
+    assert business.name == name
