@@ -148,3 +148,13 @@ def test_a_line_break_in_a_business_name_is_refused(client, login_as):
     )
     assert "Use a single line, without line breaks." in response.get_data(as_text=True)
     assert business.name == name
+
+
+def test_an_unknown_multiple_choice_gets_wtforms_message_translated(client, login_as):
+    """WTForms' own plural message: once a 500 (formatted twice), now shown in Swedish."""
+    login_as(Role.ADMIN, locale="sv")
+    before = _count(LrsClient)
+    response = client.post("/admin/lrs-clients", data={"name": "H5P", "scopes": "root"})
+    assert response.status_code == 200
+    assert "”root” är inte ett giltigt val för det här fältet." in response.get_data(as_text=True)
+    assert _count(LrsClient) == before

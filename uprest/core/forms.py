@@ -7,13 +7,21 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from uprest.i18n import _l, domain
+from uprest.i18n import _l, domain, ngettext
 
 # Messages WTForms raises itself; listed so that extraction puts them in our catalogues.
 _WTFORMS_MESSAGES = (
     _l("Not a valid choice."),
     _l("Not a valid integer value."),
     _l("Invalid Choice: could not coerce."),
+)
+# WTForms' plural message (a multiple choice with unknown values); never called, only extracted.
+_WTFORMS_PLURALS = (
+    lambda n: ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        n,
+    ),
 )
 
 
