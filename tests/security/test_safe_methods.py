@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from tests.conftest import PASSWORD
 from tests.test_learning import ALL_RIGHT
 from uprest.accounts.models import Role
 from uprest.courses import services as course_services
@@ -76,3 +78,35 @@ def test_the_lesson_button_needs_the_csrf_token(app, client, courses, login_as):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _state(user, MODULE)[1] == []
+
+
+def _snapshot() -> dict[str, list]:
+    """Every row of every UPREST table, as text: an update shows as well as an insert."""
+    tables = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(sa.select(table)).all()
+        tables[table.name] = sorted(repr(tuple(row)) for row in rows)
+    return tables
+
+
+@pytest.mark.parametrize(
+    "role", [None, Role.LEARNER, Role.MANAGER, Role.TRAINER, Role.ADMIN, Role.REVIEWER]
+)
+def test_no_get_anywhere_changes_the_database(app, client, create_user, courses, open_wave, role):
+    from tests.security.test_caching_and_hsts import _values
+    from tests.security.test_headers_and_cookies import _get_urls
+
+    values = _values(create_user(), open_wave())
+    if role is not None:
+        user = create_user(role)
+        client.post("/login", data={"email": user.email, "password": PASSWORD})
+        if role is Role.LEARNER:
+            client.post(f"/learn/modules/{MODULE}/enrol")
+    db.session.expire_all()
+    before = _snapshot()
+    for url in _get_urls(app, values):
+        client.get(url).close()
+    db.session.expire_all()
+    after = _snapshot()
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, changed
