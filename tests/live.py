@@ -52,6 +52,8 @@ class LiveServer:
                 "PYTHONUNBUFFERED": "1",  # console e-mails reach the log at once
                 "UPREST_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
                 "UPREST_LOGIN_LIMIT": "1000 per minute",
+                "UPREST_LOGIN_ADDRESS_LIMIT": "1000 per minute",
+                "UPREST_LOGIN_IP_LIMIT": "1000 per minute",
                 "UPREST_ARGON2_TIME_COST": "1",
                 "UPREST_ARGON2_MEMORY_KIB": "8192",
                 **env,

@@ -137,6 +137,7 @@ def test_password_reset_by_mail_is_single_use(client, create_user, outbox):
     user = create_user(locale="et")
     response = client.post("/password/forgot", data={"email": user.email})
     assert response.status_code == 302
+    response.close()  # the mail leaves once the response is out
     assert len(outbox) == 1
     message = outbox[0]
     assert message.to == [user.email]
@@ -152,6 +153,7 @@ def test_password_reset_by_mail_is_single_use(client, create_user, outbox):
 def test_password_reset_for_unknown_address_sends_nothing(client, outbox):
     response = client.post("/password/forgot", data={"email": "ghost@example.org"})
     assert response.status_code == 302
+    response.close()
     assert outbox == []
 
 

@@ -71,6 +71,7 @@ EXPECTED = {
     "uprest.learning.enrol": SIGNED_IN,
     "uprest.learning.resume": SIGNED_IN,
     "uprest.learning.lesson": SIGNED_IN,
+    "uprest.learning.finish_lesson": SIGNED_IN,
     "uprest.learning.take_quiz": SIGNED_IN,
     "uprest.learning.quiz_result": SIGNED_IN,
     "uprest.learning.certificate": SIGNED_IN,

@@ -51,8 +51,8 @@ def rich_learner(app, client, courses, login_as, create_user, monkeypatch):
     db.session.commit()
     user = login_as(Role.LEARNER, email=EMAIL, display_name=NAME, business=manager.business)
     client.post("/learn/modules/online-presence/enrol")
-    client.get("/learn/modules/online-presence/lessons/why-be-found")
-    client.get("/learn/modules/online-presence/lessons/your-website")
+    client.post("/learn/modules/online-presence/lessons/why-be-found")
+    client.post("/learn/modules/online-presence/lessons/your-website")
     client.post("/learn/modules/online-presence/quiz", data=ALL_RIGHT)
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id))
     assert enrolment.certificate_code

@@ -87,11 +87,11 @@ def test_from_enrolment_to_certificate(client, courses, login_as):
     assert resume.location.endswith("/lessons/why-be-found")
     lesson = client.get(resume.location).get_data(as_text=True)
     assert "Travellers search first" in lesson and "youtube-nocookie.com/embed" in lesson
-    client.get("/learn/modules/online-presence/lessons/your-website")
+    client.post("/learn/modules/online-presence/lessons/your-website")
     assert "&lt;script&gt;" in client.get(
         "/learn/modules/online-presence/lessons/your-website"
     ).get_data(as_text=True)
-    client.get("/learn/modules/online-presence/lessons/why-be-found")
+    client.post("/learn/modules/online-presence/lessons/why-be-found")
     # the learner resumes where they left off
     assert client.get("/learn/modules/online-presence/continue").location.endswith("/why-be-found")
 
@@ -155,7 +155,7 @@ def test_prerequisites_gate_access_in_a_followed_path(client, courses, login_as)
 
     client.post("/learn/modules/online-presence/enrol")
     for lesson in ("why-be-found", "your-website"):
-        client.get(f"/learn/modules/online-presence/lessons/{lesson}")
+        client.post(f"/learn/modules/online-presence/lessons/{lesson}")
     client.post("/learn/modules/online-presence/quiz", data=ALL_RIGHT)
     assert "Start this module" in client.get("/learn/modules/green-basics").get_data(as_text=True)
     # green-basics is optional, so the path is complete with the one required module
@@ -207,7 +207,7 @@ def test_erasing_the_account_erases_learning_records(client, courses, login_as):
 def test_data_download_includes_learning(client, courses, login_as):
     login_as(Role.LEARNER)
     client.post("/learn/modules/green-basics/enrol")
-    client.get("/learn/modules/green-basics/lessons/energy")
+    client.post("/learn/modules/green-basics/lessons/energy")
     data = client.get("/profile/export").get_json()
     assert data["learning"]["enrolments"][0]["module"] == "green-basics"
     assert [e["verb"] for e in data["learning"]["events"]] == ["registered", "experienced"]
@@ -253,7 +253,7 @@ def test_learner_events_are_statements_and_progress_rebuilds_from_them(
 
     user = login_as(Role.LEARNER, locale="sv")
     client.post("/learn/modules/online-presence/enrol")
-    client.get("/learn/modules/online-presence/lessons/why-be-found")
+    client.post("/learn/modules/online-presence/lessons/why-be-found")
     client.post("/learn/modules/online-presence/quiz", data={"q-q1": "b", "q-q3": "false"})
     client.post("/learn/modules/online-presence/quiz", data=ALL_RIGHT)
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id))
@@ -305,7 +305,7 @@ def test_learning_statements_name_their_activities(client, courses, login_as):
 
     user = login_as(Role.LEARNER)
     client.post("/learn/modules/online-presence/enrol")
-    client.get("/learn/modules/online-presence/lessons/why-be-found")
+    client.post("/learn/modules/online-presence/lessons/why-be-found")
     client.post("/learn/modules/online-presence/quiz", data=ALL_RIGHT)
     names = [
         json.loads(doc)["object"].get("definition", {}).get("name", {})

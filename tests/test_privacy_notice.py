@@ -22,7 +22,9 @@ def _register(client, email, **extra):
         "accept_privacy": "y",
         **extra,
     }
-    return client.post("/register", data=data, headers={"Accept-Language": "en"})
+    response = client.post("/register", data=data, headers={"Accept-Language": "en"})
+    response.close()  # the mail leaves once the response is done
+    return response
 
 
 def test_the_notice_is_in_five_languages_and_linked_from_every_page(client):

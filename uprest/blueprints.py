@@ -5,7 +5,8 @@ from flask import Blueprint
 from uprest.accounts import admin_views, business_views, profile_views, views  # noqa: F401
 from uprest.core import views as core_views
 from uprest.core.errorpages import register_error_handlers
-from uprest.core.security import set_security_headers
+from uprest.core.forms import refuse_control_characters
+from uprest.core.security import limit_page_body, set_security_headers
 from uprest.courses import path_views, quiz_views  # noqa: F401
 from uprest.courses import views as authoring_views
 from uprest.learning import views as learning_views
@@ -24,6 +25,8 @@ root = Blueprint(
     static_url_path="/static",
 )
 root.after_request(set_security_headers)
+root.before_request(limit_page_body)
+root.before_request(refuse_control_characters)
 register_error_handlers(root)
 root.register_blueprint(core_views.bp)
 root.register_blueprint(views.bp)

@@ -53,7 +53,10 @@ class Config:
 
     UPREST_INVITATION_DAYS = int(os.environ.get("UPREST_INVITATION_DAYS", "7"))
     UPREST_RESET_MAX_AGE = int(os.environ.get("UPREST_RESET_MAX_AGE", "3600"))
-    UPREST_LOGIN_LIMIT = os.environ.get("UPREST_LOGIN_LIMIT", "10 per minute;50 per hour")
+    # Sign-in attempts per (address, client IP), per address from anywhere, per client IP.
+    UPREST_LOGIN_LIMIT = os.environ.get("UPREST_LOGIN_LIMIT", "10 per minute")
+    UPREST_LOGIN_ADDRESS_LIMIT = os.environ.get("UPREST_LOGIN_ADDRESS_LIMIT", "50 per hour")
+    UPREST_LOGIN_IP_LIMIT = os.environ.get("UPREST_LOGIN_IP_LIMIT", "30 per minute;300 per hour")
     UPREST_ARGON2_TIME_COST = int(os.environ.get("UPREST_ARGON2_TIME_COST", "3"))
     UPREST_ARGON2_MEMORY_KIB = int(os.environ.get("UPREST_ARGON2_MEMORY_KIB", "65536"))
     # The version an LRS reply names when a request names none (only /about may omit it).
@@ -77,10 +80,18 @@ class Config:
     # published figures (never below 3), and the smallest with answer distributions.
     UPREST_DISCLOSURE_THRESHOLD = int(os.environ.get("UPREST_DISCLOSURE_THRESHOLD", "5"))
     UPREST_DISTRIBUTION_THRESHOLD = int(os.environ.get("UPREST_DISTRIBUTION_THRESHOLD", "10"))
+    # Largest request body a page accepts (the LRS under /xapi/ has a limit of its own).
+    UPREST_MAX_CONTENT_LENGTH = int(
+        os.environ.get("UPREST_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))
+    )
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # One prefix per installation sharing a Redis; the tests use one per test.
+    RATELIMIT_KEY_PREFIX = os.environ.get("UPREST_RATELIMIT_KEY_PREFIX", "uprest")
+    # Redis down: each worker counts on its own until it is back, rather than a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -26,7 +26,7 @@ def enrolled(client, courses, login_as):
     client.post(f"/learn/modules/{MODULE}/enrol")
     client.get(f"/learn/modules/{MODULE}/continue")
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id))
-    client.get(f"/learn/modules/{MODULE}/lessons/{enrolment.version.outline['lessons'][0]}")
+    client.post(f"/learn/modules/{MODULE}/lessons/{enrolment.version.outline['lessons'][0]}")
     return user, enrolment
 
 
@@ -105,7 +105,7 @@ def test_a_forged_pass_is_stored_but_changes_no_progress(
     assert "not projected" in caplog.text and user.email not in caplog.text
     # seeing every lesson would complete the module if the forged pass had counted
     for lesson in enrolment.version.outline["lessons"]:
-        client.get(f"/learn/modules/{MODULE}/lessons/{lesson}")
+        client.post(f"/learn/modules/{MODULE}/lessons/{lesson}")
     db.session.refresh(enrolment)
     assert enrolment.completed_at is None and enrolment.certificate_code is None
     assert client.get(f"/learn/modules/{MODULE}/certificate").status_code == 404
@@ -121,7 +121,7 @@ def test_a_trusted_client_reports_the_learners_own_progress(client, enrolled):
     assert writer.post_statement(_forgeries(enrolment, actor)[:1]).status_code == 200
     assert progress.for_enrolment(enrolment).quiz_passed is True
     for lesson in enrolment.version.outline["lessons"]:
-        client.get(f"/learn/modules/{MODULE}/lessons/{lesson}")
+        client.post(f"/learn/modules/{MODULE}/lessons/{lesson}")
     db.session.refresh(enrolment)
     assert enrolment.certificate_code is not None
 

@@ -15,7 +15,7 @@ from uprest.accounts.permissions import (
 )
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error, choices
-from uprest.core.mailer import send_mail
+from uprest.core.mailer import compose_mail
 from uprest.core.templating import render
 from uprest.extensions import db
 from uprest.i18n import _, get_locale
@@ -110,12 +110,8 @@ def invite():
             invitation, token = bs.invite_staff(
                 business=business, email=form.email.data, invited_by=current_user
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            send_mail(
+            # Built before the commit: an invitation whose mail can't be built is not kept.
+            message = compose_mail(
                 to=invitation.email,
                 locale=current_user.locale,
                 subject_template="uprest/email/invitation_subject.txt",
@@ -123,6 +119,12 @@ def invite():
                 invitation=invitation,
                 link=url_for("uprest.accounts.accept_invitation", token=token, _external=True),
             )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            message.send()
             flash(_("An invitation has been sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("uprest.business.staff"))
     return _staff_page(business, form, 400)

@@ -164,6 +164,15 @@ def set_password(user: User, password: str) -> None:
     """New password; every other session of the user ends."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """A new session token: every session and remember-me cookie issued before stops working.
+
+    Both cookies carry ``get_id()``, which includes the token, and ``load_user`` compares it, so
+    a copied cookie is worthless once the user signs out or changes the password.
+    """
     user.session_token = secrets.token_hex(16)
 
 
@@ -176,6 +185,21 @@ def load_user(user_id: str) -> User | None:
     if user is None or not token or not secrets.compare_digest(user.session_token, token):
         return None
     return user
+
+
+def stand_in_user(email: str) -> User:
+    """A transient user (never added to the session) to do a known address's work for an unknown."""
+    return User(
+        email=normalise_email(email),
+        display_name="",
+        password_hash=_STAND_IN_HASH,
+        session_token="",
+        locale=None,
+    )
+
+
+# Shaped like a real Argon2 hash, so a stand-in's reset token costs what a real one does.
+_STAND_IN_HASH = "$argon2id$v=19$m=65536,t=3,p=4$" + "A" * 22 + "$" + "A" * 43
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:

@@ -1,6 +1,7 @@
 """Sign-in, registration, password reset, invitations, profile and the reviewer's municipality."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from uprest.accounts import business_services, services
@@ -16,7 +17,7 @@ from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_municipality_or_404, roles_required
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
-from uprest.core.mailer import send_mail
+from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.navigation import redirect_back
 from uprest.core.templating import render
 from uprest.extensions import db, limiter
@@ -25,14 +26,34 @@ from uprest.i18n import _, get_locale
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["UPREST_LOGIN_LIMIT"]
+def _limit(name: str):
+    return lambda: current_app.config[name]
 
 
-def _email_key() -> str:
-    from flask import request
+def _address() -> str:
+    return services.normalise_email(request.form.get("email", ""))
 
-    return "login:" + services.normalise_email(request.form.get("email", ""))
+
+def _pair_key() -> str:
+    """Tight limit per (address, client IP): an attacker elsewhere can't spend the user's."""
+    return f"login:{_address()}|{get_remote_address()}"
+
+
+def _address_key() -> str:
+    return f"login:{_address()}"
+
+
+def login_limits(view):
+    """The sign-in policy (README, "Security"): per client IP, per address and IP, per address.
+
+    The per-address limit is slow, so a guesser using many IPs is stopped within the hour while
+    the owner, at their own IP, is never blocked for longer than that window.
+    """
+    view = limiter.limit(
+        _limit("UPREST_LOGIN_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key
+    )(view)
+    view = limiter.limit(_limit("UPREST_LOGIN_LIMIT"), methods=["POST"], key_func=_pair_key)(view)
+    return limiter.limit(_limit("UPREST_LOGIN_IP_LIMIT"), methods=["POST"])(view)
 
 
 def start_session(user, remember: bool = False) -> None:
@@ -42,8 +63,7 @@ def start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("uprest.core.home"))
@@ -62,8 +82,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    # Server-side: the token in every cookie issued so far (this device's and others') is void.
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
     session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion in the session
     flash(_("You have logged out."), "success")
     return redirect(url_for("uprest.core.home"))
 
@@ -96,10 +119,11 @@ def register():
 
 
 def _send_registration_mail(new_user, email: str) -> None:
-    """A welcome for a new account; for a taken address, a note to its owner instead."""
+    """A welcome for a new account; for a taken address, a note to its owner instead. Either
+    leaves after the response, so the answer's timing doesn't tell the two apart."""
     login = url_for("uprest.accounts.login", _external=True)
     if new_user is not None:
-        send_mail(
+        _mail_after_response(
             to=new_user.email,
             locale=new_user.locale,
             subject_template="uprest/email/welcome_subject.txt",
@@ -109,7 +133,7 @@ def _send_registration_mail(new_user, email: str) -> None:
         )
         return
     owner = services.get_user_by_email(email)
-    send_mail(
+    _mail_after_response(
         to=owner.email,
         locale=owner.locale,
         subject_template="uprest/email/account_exists_subject.txt",
@@ -120,26 +144,34 @@ def _send_registration_mail(new_user, email: str) -> None:
     )
 
 
+def _mail_after_response(**message) -> None:
+    send_after_response(compose_mail(**message))
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_limits
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
-        if user is not None and user.is_enabled:
-            link = url_for(
+        known = user is not None and user.is_enabled
+        # The same work either way (a token signed, a mail rendered) and the mail leaves after
+        # the response, so neither the answer nor its timing tells whether the address is known.
+        recipient = user if known else services.stand_in_user(form.email.data)
+        message = compose_mail(
+            to=recipient.email,
+            locale=recipient.locale,
+            subject_template="uprest/email/reset_subject.txt",
+            body_template="uprest/email/reset_body.txt",
+            user=recipient,
+            link=url_for(
                 "uprest.accounts.reset_password",
-                token=services.password_reset_token(user),
+                token=services.password_reset_token(recipient),
                 _external=True,
-            )
-            send_mail(
-                to=user.email,
-                locale=user.locale,
-                subject_template="uprest/email/reset_subject.txt",
-                body_template="uprest/email/reset_body.txt",
-                user=user,
-                link=link,
-            )
+            ),
+        )
+        if known:
+            send_after_response(message)
         # The same answer whether or not the address is known, so addresses can't be probed.
         flash(_("If an account uses that address, a reset link is on its way."), "info")
         return redirect(url_for("uprest.accounts.login"))

@@ -14,6 +14,10 @@ MESSAGES = {
     403: (_l("Access denied"), _l("Your account does not have access to this page.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or has moved.")),
     405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (
+        _l("Too much at once"),
+        _l("What you sent is too large for this page. Nothing has been saved; please send less."),
+    ),
     429: (
         _l("Too many attempts"),
         _l("You have tried too many times. Please wait a few minutes and try again."),
@@ -30,6 +34,13 @@ UNAVAILABLE = (
         "been changed. Please try again in a few minutes."
     ),
 )
+CONTROL_CHARACTERS_MESSAGE = (
+    _l("Characters not allowed"),
+    _l(
+        "What you typed contains control characters (such as a null byte) that cannot be "
+        "saved. Nothing has been changed; please remove them and try again."
+    ),
+)
 CSRF_MESSAGE = (
     _l("Form expired"),
     _l("The form had expired or was sent from another site. Please go back and send it again."),
@@ -40,11 +51,12 @@ def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
-    title, text = (
-        CSRF_MESSAGE
-        if isinstance(error, CSRFError)
-        else MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
-    )
+    if isinstance(error, CSRFError):
+        title, text = CSRF_MESSAGE
+    elif code == 400 and error.description == "control-characters":
+        title, text = CONTROL_CHARACTERS_MESSAGE
+    else:
+        title, text = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
     return render("uprest/errors/error.html", code=code, title=title, text=text), code
 
 

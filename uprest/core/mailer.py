@@ -1,15 +1,26 @@
 """Translated e-mail: rendered in the recipient's language, sent through Flask-Mailman."""
 
-from flask import current_app
+from flask import after_this_request, current_app
 from flask_mailman import EmailMessage
 
+from uprest.core.errors import ServiceError
+from uprest.core.forms import LINE_BREAKS
 from uprest.core.templating import render
 from uprest.extensions import db
-from uprest.i18n import force_locale
+from uprest.i18n import _l, force_locale
 
 
 def send_mail(*, to: str, locale: str | None, subject_template: str, body_template: str, **ctx):
-    """Sent after the unit of work commits, so a mail never announces a rolled-back change.
+    """Sent after the unit of work commits, so a mail never announces a rolled-back change."""
+    compose_mail(
+        to=to, locale=locale, subject_template=subject_template, body_template=body_template, **ctx
+    ).send()
+
+
+def compose_mail(
+    *, to: str, locale: str | None, subject_template: str, body_template: str, **ctx
+) -> EmailMessage:
+    """The rendered message, not yet sent.
 
     Once rendered, the transaction that reading for the templates opened is ended: no database
     connection (nor SQLite's write lock) is held while the mail server answers.
@@ -17,8 +28,26 @@ def send_mail(*, to: str, locale: str | None, subject_template: str, body_templa
     with force_locale(locale or "en"):
         subject = render(subject_template, **ctx).strip()
         body = render(body_template, **ctx)
+    if LINE_BREAKS.search(subject + to):  # a name with a line break would forge headers
+        raise ServiceError(_l("This e-mail cannot be sent: a name in it spans several lines."))
     db.session.commit()
-    message = EmailMessage(
+    return EmailMessage(
         subject=subject, body=body, from_email=current_app.config["UPREST_MAIL_FROM"], to=[to]
     )
-    message.send()
+
+
+def send_after_response(message: EmailMessage) -> None:
+    """Sends once the response has gone out: how long the mail server takes shows in no answer."""
+    app = current_app._get_current_object()
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                message.send()
+            except Exception:  # the answer is already out; the log is all that is left
+                app.logger.exception("could not send mail to %s", message.to)
+
+    @after_this_request
+    def defer(response):
+        response.call_on_close(send)
+        return response

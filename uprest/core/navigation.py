@@ -1,16 +1,23 @@
 """Safe redirects back to where the user came from."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 
+# Whitespace and control characters: browsers drop tabs and newlines inside URLs ("/\t/evil" is
+# "//evil" to them), and a backslash is a slash to most. None belongs in a path we link to.
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029\ufeff]")
+
 
 def is_safe_target(target: str | None) -> bool:
-    """Only relative paths on this site, so a link can never send a user elsewhere."""
-    if not target:
+    """Only a path on this site ("/…", never "//…"), so a link can never send a user elsewhere."""
+    if not target or not target.startswith("/") or target[1:2] == "/":
+        return False
+    if _UNSAFE.search(target):
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
+    return not parts.scheme and not parts.netloc
 
 
 def redirect_back(default_endpoint: str = "uprest.core.home"):

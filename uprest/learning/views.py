@@ -118,20 +118,25 @@ def resume(slug: str):
     return redirect(url_for(".lesson", slug=slug, lesson=lesson))
 
 
-@bp.get("/modules/<slug>/lessons/<lesson>")
-@login_required
-def lesson(slug: str, lesson: str):
-    found, enrolment, back = _enrolment_or_redirect(slug)
-    if back:
-        return back
+def _lesson_or_404(enrolment, lesson: str):
+    """The enrolled version's content, its lesson slugs and the position of ``lesson``."""
     content = Localised(enrolment.version.content, _locale())
     slugs = [item["slug"] for item in content.lessons]
     if lesson not in slugs:
         abort(404)
-    services.view_lesson(enrolment, lesson)
-    index = slugs.index(lesson)
+    return content, slugs, slugs.index(lesson)
+
+
+@bp.get("/modules/<slug>/lessons/<lesson>")
+@login_required
+def lesson(slug: str, lesson: str):
+    """Reading a lesson changes nothing (a GET may be a prefetch); its button records it."""
+    found, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    content, slugs, index = _lesson_or_404(enrolment, lesson)
     body = content.body(lesson)
-    page = render(  # before the commit, which would expire what the page reads again
+    return render(
         "uprest/learning/lesson.html",
         module=found,
         enrolment=enrolment,
@@ -143,9 +148,26 @@ def lesson(slug: str, lesson: str):
         previous=slugs[index - 1] if index else None,
         following=slugs[index + 1] if index + 1 < len(slugs) else None,
         progress=progress.for_enrolment(enrolment),
+        form=ConfirmForm(),
     )
-    db.session.commit()
-    return page
+
+
+@bp.post("/modules/<slug>/lessons/<lesson>")
+@login_required
+def finish_lesson(slug: str, lesson: str):
+    """The lesson's "continue" button: records it as seen, then on to what follows."""
+    _found, enrolment, back = _enrolment_or_redirect(slug)
+    if back:
+        return back
+    content, slugs, index = _lesson_or_404(enrolment, lesson)
+    if ConfirmForm().validate_on_submit():
+        services.view_lesson(enrolment, lesson)
+        db.session.commit()
+    if index + 1 < len(slugs):
+        return redirect(url_for(".lesson", slug=slug, lesson=slugs[index + 1]))
+    if content.questions:
+        return redirect(url_for(".take_quiz", slug=slug))
+    return redirect(url_for(".module", slug=slug))
 
 
 @bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
