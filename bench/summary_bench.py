@@ -56,8 +56,9 @@ def generate(app) -> tuple[int, int]:
         sectors, sizes = list(Sector), list(SizeBand)
         db.session.execute(
             sa.text(
-                "INSERT INTO businesses (name, sector, size_band, municipality_id, created_at) "
-                "VALUES (:name, :sector, :size, :place, CURRENT_TIMESTAMP)"
+                "INSERT INTO businesses (name, sector, size_band, municipality_id, created_at, "
+                "confirmed_at) VALUES (:name, :sector, :size, :place, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"
             ),
             [
                 {
@@ -72,8 +73,9 @@ def generate(app) -> tuple[int, int]:
         business_ids = db.session.scalars(sa.text("SELECT id FROM businesses ORDER BY id")).all()
         wave = open_wave(
             title="Benchmark wave",
-            opens_on=date(2027, 1, 1),
-            closes_on=date(2027, 3, 1),
+            # closed: only a closed wave's figures are published (reports.disclosure, rule 4)
+            opens_on=date(2026, 1, 1),
+            closes_on=date(2026, 3, 1),
             municipality=None,
             created_by=None,
         )

@@ -64,12 +64,8 @@ def test_survey_submissions_become_statements(app, open_wave, answer_survey, cre
         for d in completed
     )
     assert kinds == ["business", "self", "self"]
-    self_levels = [
-        next(iter(d["result"]["extensions"].values()))
-        for d in completed
-        if d["object"]["id"].endswith("self-assessment")
-    ]
-    assert sorted(set(self_levels[0].values())) in ([2], [3])
+    # the levels stay in the survey tables: a statement says only that a part was completed
+    assert all(d["result"] == {"completion": True} for d in completed)
 
 
 def test_catalogue_modules_come_from_the_published_courses(app, courses):

@@ -216,7 +216,7 @@ def test_export_validates_against_its_own_metadata(
 
 
 def test_dcat_ap_dataset_description(
-    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
+    client, login_as, open_wave, answer_survey, create_business, municipality
 ):
     wave = open_wave()
     for business in _businesses(create_business, "cervia", {Sector.EVENTS: 5}):
@@ -286,7 +286,6 @@ def test_metadata_and_dataset_description_compute_no_figures(
     client,
     login_as,
     open_wave,
-    close_wave,
     answer_survey,
     create_business,
     municipality,

@@ -74,6 +74,7 @@ def test_manager_registers_invites_surveys_enrols_and_follows_progress(live, jou
     staff.page.fill("#display_name", staff_name)
     staff.page.fill("#password", "a long staff password")
     staff.page.fill("#confirm", "a long staff password")
+    staff.page.check("#accept_privacy")
     staff.click("main form [type=submit]")
     # The staff member rates themselves: the gap profile needs a self-assessment.
     staff.click("nav a[href='/surveys/']")

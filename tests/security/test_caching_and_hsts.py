@@ -5,28 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.security.conftest import route_values
 from tests.security.test_headers_and_cookies import _get_urls
 from uprest.accounts.models import Role
 from uprest.extensions import limiter
-
-
-def _values(staff, wave):
-    return {
-        "wave_id": wave.id,
-        "part": "self",
-        "page": 1,
-        "user_id": staff.id,
-        "business_id": 1,
-        "municipality_id": 1,
-        "token": "not-a-token",
-        "filename": "uprest.css",
-        "slug": "online-presence",
-        "lesson": "why-be-found",
-        "qid": "q1",
-        "locale": "sv",
-        "attempt": 1,
-        "code": "not-a-code",
-    }
 
 
 @pytest.mark.parametrize(
@@ -35,7 +17,7 @@ def _values(staff, wave):
 def test_every_page_a_signed_in_user_sees_is_no_store(
     app, client, create_user, courses, open_wave, role
 ):
-    values = _values(create_user(), open_wave())
+    values = route_values(create_user(), open_wave())
     user = create_user(role)
     limiter.reset()
     client.post("/login", data={"email": user.email, "password": PASSWORD})

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
+from tests.security.conftest import route_values
 from uprest.accounts.models import Role
 from uprest.extensions import limiter
 
@@ -49,22 +50,7 @@ def _field_names(client, url) -> list[str]:
 def test_no_form_answers_5xx_to_generated_text(app, client, create_user, courses, open_wave, role):
     staff = create_user()
     wave = open_wave()
-    values = {
-        "wave_id": wave.id,
-        "part": "self",
-        "page": 1,
-        "user_id": staff.id,
-        "business_id": 1,
-        "municipality_id": 1,
-        "invitation_id": 1,
-        "client_id": 1,
-        "item_id": 1,
-        "token": "not-a-token",
-        "slug": "online-presence",
-        "lesson": "why-be-found",
-        "qid": "q1",
-        "locale": "sv",
-    }
+    values = route_values(staff, wave)
     if role is not None:
         user = create_user(role)
         client.post("/login", data={"email": user.email, "password": PASSWORD})

@@ -9,6 +9,7 @@ import pytest
 from flask_migrate import upgrade
 
 from tests.conftest import PASSWORD
+from tests.security.conftest import route_values
 from uprest import create_app
 from uprest.accounts import services
 from uprest.accounts.models import Role
@@ -44,22 +45,7 @@ def test_every_page_carries_the_security_headers(
 ):
     staff = create_user()
     wave = open_wave()
-    values = {
-        "wave_id": wave.id,
-        "part": "self",
-        "page": 1,
-        "user_id": staff.id,
-        "business_id": 1,
-        "municipality_id": 1,
-        "token": "not-a-token",
-        "filename": "uprest.css",
-        "slug": "online-presence",
-        "lesson": "why-be-found",
-        "qid": "q1",
-        "locale": "sv",
-        "attempt": 1,
-        "code": "not-a-code",
-    }
+    values = route_values(staff, wave)
     if role is not None:
         user = create_user(role)
         limiter.reset()

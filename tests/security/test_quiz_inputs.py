@@ -55,7 +55,6 @@ def _recorded(user):
         "9" * 5000,
         "1" * 70,
         "1e16",
-        "1\x00",
     ],
 )
 def test_numbers_a_quiz_cannot_keep_are_refused(client, learner, number):
@@ -63,20 +62,17 @@ def test_numbers_a_quiz_cannot_keep_are_refused(client, learner, number):
     before = _recorded(user)
     response = client.post(QUIZ, data={**RIGHT, "q-q4": number})
     assert response.status_code == 200
-    text = response.get_data(as_text=True)
-    expected = "your answer contains a character" if "\x00" in number else "enter a number"
-    assert f"Question 4: {expected}" in text
+    assert "Question 4: enter a number" in response.get_data(as_text=True)
     assert _recorded(user) == before
 
 
-def test_a_nul_byte_in_a_text_answer_is_refused(client, learner):
+@pytest.mark.parametrize(("question", "answer"), [("q-q5", "gd\x00pr"), ("q-q4", "1\x00")])
+def test_a_nul_byte_in_an_answer_is_refused(client, learner, question, answer):
+    """Refused before the quiz reads it (``core.forms.refuse_control_characters``)."""
     user = learner()
     before = _recorded(user)
-    response = client.post(QUIZ, data={**RIGHT, "q-q5": "gd\x00pr"})
-    assert response.status_code == 200
-    assert "Question 5: your answer contains a character that cannot be saved" in (
-        response.get_data(as_text=True)
-    )
+    response = client.post(QUIZ, data={**RIGHT, question: answer})
+    assert response.status_code == 400
     assert _recorded(user) == before
 
 
@@ -103,7 +99,7 @@ def test_ordinary_numbers_are_still_marked(client, learner):
 def test_values_that_were_not_offered_are_not_stored(client, learner):
     """A tampered choice or matching value counts as unanswered, not as text to keep."""
     user = learner()
-    tampered = {**RIGHT, "q-q1": "x" * 400, "q-q6-p1": "\x00" * 10, "q-q6-p2": "p2"}
+    tampered = {**RIGHT, "q-q1": "x" * 400, "q-q6-p1": "p9" * 10, "q-q6-p2": "p2"}
     assert client.post(QUIZ, data=tampered).status_code == 302
     answers = dict(
         db.session.execute(
