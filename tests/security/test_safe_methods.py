@@ -93,10 +93,10 @@ def _snapshot() -> dict[str, list]:
     "role", [None, Role.LEARNER, Role.MANAGER, Role.TRAINER, Role.ADMIN, Role.REVIEWER]
 )
 def test_no_get_anywhere_changes_the_database(app, client, create_user, courses, open_wave, role):
-    from tests.security.test_caching_and_hsts import _values
+    from tests.security.conftest import route_values
     from tests.security.test_headers_and_cookies import _get_urls
 
-    values = _values(create_user(), open_wave())
+    values = route_values(create_user(), open_wave())
     if role is not None:
         user = create_user(role)
         client.post("/login", data={"email": user.email, "password": PASSWORD})
