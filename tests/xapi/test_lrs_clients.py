@@ -72,3 +72,57 @@ def test_1_0_profile_put_of_a_new_document_needs_no_header(lrs, path, params):
     etag = _doc(lrs, "GET", path, **params).headers["ETag"]
     assert _doc(lrs, "PUT", path, {"k": 2}, {"If-Match": etag}, **params).status_code == 204
     assert _doc(lrs, "GET", path, **params).json == {"k": 2}
+
+
+def _versions(response):
+    return response.status_code, response.headers["X-Experience-API-Version"]
+
+
+def test_one_server_answers_each_request_in_its_own_version(lrs, lrs2):
+    assert _versions(lrs.request("GET", "/about")) == (200, "1.0.3")
+    assert _versions(lrs2.request("GET", "/about")) == (200, "2.0.0")
+    assert _versions(_state(lrs, "GET")) == (404, "1.0.3")
+    assert _versions(_state(lrs2, "GET")) == (404, "2.0.0")
+    bad = {"activityId": ACTIVITY, "agent": "nope", "stateId": "s"}
+    assert _versions(_doc(lrs, "GET", "/activities/state", **bad)) == (400, "1.0.3")
+    assert _versions(_doc(lrs2, "GET", "/activities/state", **bad)) == (400, "2.0.0")
+
+
+@pytest.mark.parametrize("default", ["1.0.3", "2.0.0"])
+def test_a_request_naming_no_version_gets_the_configured_default(lrs, app, monkeypatch, default):
+    monkeypatch.setitem(app.config, "UPREST_XAPI_DEFAULT_VERSION", default)
+    about = lrs.client.get("/xapi/about")
+    assert about.status_code == 200 and about.headers["X-Experience-API-Version"] == default
+    unversioned = lrs.client.get(
+        "/xapi/activities/state", headers={"Authorization": lrs.headers()["Authorization"]}
+    )
+    assert _versions(unversioned) == (400, default)
+    unsupported = lrs.request("GET", "/about", version="1.5.0")
+    assert _versions(unsupported) == (400, default)
+
+
+@pytest.mark.parametrize(
+    ("default", "named", "form"),
+    [
+        # 2.0 forbids the alternate syntax: the refusal still speaks 2.0
+        ("1.0.3", "2.0.0", {"stateId": "s", "activityId": ACTIVITY, "agent": AGENT}),
+        # a bad parameter found after the version was read
+        ("2.0.0", "1.0.3", {"stateId": "s\x00", "activityId": ACTIVITY, "agent": AGENT}),
+    ],
+)
+def test_errors_in_the_alternate_syntax_carry_the_version_it_names(
+    lrs, app, monkeypatch, default, named, form
+):
+    monkeypatch.setitem(app.config, "UPREST_XAPI_DEFAULT_VERSION", default)
+    headers = lrs.headers()
+    fields = {
+        "X-Experience-API-Version": named,
+        "Authorization": headers["Authorization"],
+        **form,
+    }
+    response = lrs.client.post(
+        "/xapi/activities/state?method=GET",
+        data=fields,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert _versions(response) == (400, named)
