@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
+from uprest.xapi import jsonio
 from uprest.xapi.models import Document
 
 
@@ -109,7 +110,7 @@ def _is_json_object(content_type: str, content: bytes):
     if not content_type.split(";")[0].strip().lower() == "application/json":
         return None
     try:
-        value = json.loads(content)
+        value = jsonio.parse(content)
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
