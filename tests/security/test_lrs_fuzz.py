@@ -36,10 +36,16 @@ timestamps = st.one_of(
             "9999-12-31T23:59:59.999999999+14:00",
             "0001-01-01T00:00:00Z",
             "2024-06-01T12:00:00-00:00",
+            "2026-06-30T23:59:60Z",
+            "0001-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-01:00",
+            "9999-12-31T23:59:60Z",
         ]
     ),
 )
-anything = st.one_of(json_values, awkward_text, timestamps, st.floats(allow_nan=True))
+# JSON deeper than the LRS's limit (64), built without recursion so hypothesis can print it
+deep_json = st.integers(60, 900).map(lambda n: json.loads('{"a":' * n + "{}" + "}" * n))
+anything = st.one_of(json_values, awkward_text, timestamps, st.floats(allow_nan=True), deep_json)
 FIELDS = [
     "id",
     "timestamp",
@@ -128,7 +134,11 @@ ID_PARAM = {"/activities/state": "stateId"}
     resource=st.sampled_from(sorted(RESOURCES)),
     method=st.sampled_from(["GET", "HEAD", "PUT", "POST", "DELETE"]),
     document_id=st.one_of(st.none(), param_text),
-    body=st.one_of(json_values.map(lambda v: json.dumps(v).encode()), st.binary(max_size=64)),
+    body=st.one_of(
+        json_values.map(lambda v: json.dumps(v).encode()),
+        st.binary(max_size=64),
+        st.integers(60, 1100).map(lambda n: ('{"a":' * n + "{}" + "}" * n).encode()),
+    ),
     content_type=st.sampled_from(
         ["application/json", "application/octet-stream", "text/plain", "", "multipart/mixed"]
     ),
@@ -164,7 +174,9 @@ def test_documents_never_fail_the_server(
 @given(
     params=st.dictionaries(
         st.sampled_from(["agent", "verb", "activity", "registration", "since", "until", "limit"]),
-        st.one_of(param_text, timestamps, st.uuids().map(str)),
+        st.one_of(
+            param_text, timestamps, st.uuids().map(str), st.sampled_from(["١٠", "²", "１０"])
+        ),
         max_size=4,
     )
 )
@@ -177,3 +189,52 @@ def test_a_fuzzed_id_never_reaches_the_store_unchecked(lrs):
     for value in ("\x00", "%00", str(uuid.uuid4()) + "\x00"):
         response = lrs.put_statement({"actor": {"mbox": "mailto:a@example.org"}}, value)
         assert response.status_code == 400
+
+
+EVERY_RESOURCE = [
+    "/statements",
+    "/agents",
+    "/activities",
+    "/about",
+    *sorted(RESOURCES),
+]
+
+
+@FUZZ
+@given(
+    resource=st.sampled_from(EVERY_RESOURCE),
+    method=st.sampled_from(["GET", "HEAD", "PUT", "POST", "DELETE"]),
+    headers=st.dictionaries(
+        st.sampled_from(
+            ["X-Experience-API-Version", "If-Match", "If-None-Match", "Content-Type", "Accept"]
+        ),
+        st.one_of(
+            param_text.filter(lambda t: "\x00" not in t and "\n" not in t and "\r" not in t),
+            st.sampled_from(["1.0.0", "1.0.1", "1.0.3", "2.0.0", "1.0", "2.0", "3.0", "*"]),
+        ),
+        max_size=3,
+    ),
+    params=st.dictionaries(
+        st.sampled_from(
+            ["agent", "activityId", "stateId", "profileId", "since", "limit", "method"]
+        ),
+        st.one_of(param_text, timestamps, st.just(AGENT)),
+        max_size=3,
+    ),
+    body=st.one_of(st.none(), st.binary(max_size=64), fuzzed_statements().map(json.dumps)),
+)
+def test_every_resource_with_odd_headers_never_fails_the_server(
+    lrs, resource, method, headers, params, body
+):
+    version = headers.pop("X-Experience-API-Version", "1.0.3")
+    response = lrs.request(
+        method,
+        resource,
+        data=body if method in ("PUT", "POST") else None,
+        params=params,
+        headers=headers,
+        version=version,
+    )
+    assert response.status_code < 500, (method, resource, headers, params)
+    if response.status_code != 405:  # Flask's own 405 (no route has the method), not the LRS
+        assert response.headers.get("X-Experience-API-Version") in ("1.0.3", "2.0.0")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from uprest.xapi import jsonio
 
 IFI_ORDER = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -57,7 +57,7 @@ def person(agent: dict, known: list[dict]) -> dict:
 
 def parse_agent_param(raw: str) -> dict:
     """The ``agent`` query parameter as a dict; raises ValueError when it is not JSON."""
-    value = json.loads(raw)
+    value = jsonio.parse(raw)
     if not isinstance(value, dict):
         raise ValueError("agent must be a JSON object")
     return value

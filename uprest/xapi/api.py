@@ -109,7 +109,9 @@ def _authority(xreq: XRequest) -> dict:
 
 def _json_body(xreq: XRequest):
     try:
-        return jsonio.loads(xreq.body)
+        return jsonio.parse(xreq.body)
+    except jsonio.TooDeep as error:
+        raise LrsError(400, str(error)) from None
     except ValueError:
         raise LrsError(400, "the body is not valid JSON") from None
 
@@ -200,7 +202,7 @@ def _filters(xreq: XRequest) -> query.Filters:
     if "registration" in args and not UUID_RE.match(args["registration"]):
         raise LrsError(400, "registration must be a UUID")
     limit = args.get("limit", "0")
-    if not limit.isdigit():
+    if not (limit.isascii() and limit.isdigit()):  # int() would read '١٠' or fail on '²'
         raise LrsError(400, "limit must be a non-negative integer")
     read_own = xreq.client is not None and xreq.client.reads_own_only
     return query.Filters(

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
+from uprest.xapi import jsonio
 from uprest.xapi.models import Document
 
 
@@ -85,9 +86,12 @@ def _matches(header: str | None, document: Document | None) -> bool:
 
 
 def check_preconditions(
-    document, *, if_match, if_none_match, method: str, header_required: bool = False
+    document, *, if_match, if_none_match, method: str, headerless_conflict: bool = True
 ) -> None:
-    """HTTP preconditions (RFC 7232) as xAPI's concurrency rules apply them."""
+    """HTTP preconditions (RFC 7232) as xAPI's concurrency rules apply them.
+
+    ``headerless_conflict=False`` is xAPI 1.0.x's State resource, which has no concurrency
+    rules: a PUT without headers simply replaces (what TinCan-era clients rely on)."""
     if if_match is not None and not _matches(if_match, document):
         raise DocumentError(412, "If-Match does not match the document's current ETag")
     if if_none_match is not None:
@@ -96,19 +100,17 @@ def check_preconditions(
         if if_none_match.strip() != "*" and _matches(if_none_match, document) and document:
             raise DocumentError(412, "If-None-Match matches the document's current ETag")
     if method == "PUT" and if_match is None and if_none_match is None:
-        if document is not None:
+        if document is not None and headerless_conflict:
             raise DocumentError(
                 409, "The document exists: send If-Match (or If-None-Match) to change it"
             )
-        if header_required:
-            raise DocumentError(400, "Send If-Match or If-None-Match with a profile PUT")
 
 
 def _is_json_object(content_type: str, content: bytes):
     if not content_type.split(";")[0].strip().lower() == "application/json":
         return None
     try:
-        value = json.loads(content)
+        value = jsonio.parse(content)
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
@@ -123,7 +125,7 @@ def save_document(
     merge: bool,
     if_match=None,
     if_none_match=None,
-    header_required=False,
+    headerless_conflict=True,
     owner: Owner | None = None,
     client_id: int | None = None,
     **scope,
@@ -137,7 +139,7 @@ def save_document(
         if_match=if_match,
         if_none_match=if_none_match,
         method="POST" if merge else "PUT",
-        header_required=header_required,
+        headerless_conflict=headerless_conflict,
     )
     if merge and document is not None:
         new = _is_json_object(content_type, content)

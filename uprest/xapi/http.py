@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from uprest.core.time import utcnow
@@ -159,6 +159,8 @@ def _version(xreq: XRequest, required: bool) -> str:
         value += ".0"
     if value not in SUPPORTED:
         raise LrsError(400, f"xAPI version {value!r} is not supported")
+    # an error raised later in parsing (alternate syntax, parameters) still names this version
+    g.uprest_xapi_version = value
     return value
 
 
@@ -210,7 +212,10 @@ def reply(
 
 def _asked_version() -> str:
     """The version a request names, for a reply made before the request was parsed (an
-    oversized body): a supported one, else the default."""
+    oversized body, a bad alternate request): a supported one, else the default."""
+    parsed = g.get("uprest_xapi_version")
+    if parsed is not None:
+        return parsed
     asked = (request.headers.get("X-Experience-API-Version") or "").strip()
     if asked in SUPPORTED or asked in ("1.0", "2.0"):
         return asked

@@ -8,6 +8,7 @@ import secrets
 from email import policy
 from email.parser import BytesParser
 
+from uprest.xapi import jsonio
 from uprest.xapi.http import LrsError
 
 HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
@@ -26,7 +27,7 @@ def parse(content_type: str, body: bytes) -> tuple[object, dict[str, tuple[str, 
     if not parts or parts[0].get_content_type() != "application/json":
         raise LrsError(400, "the first part must be the statements as application/json")
     try:
-        statements = json.loads(parts[0].get_payload(decode=True))
+        statements = jsonio.parse(parts[0].get_payload(decode=True))
     except ValueError:
         raise LrsError(400, "the first part is not valid JSON") from None
     attachments: dict[str, tuple[str, bytes]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from uprest.xapi.agents import ifi_only
 
@@ -32,7 +32,10 @@ def parse_timestamp(value: str) -> datetime:
     else:
         digits = zone[1:].replace(":", "")
         offset = f"{zone[0]}{digits[:2]}:{digits[2:4] or '00'}"
-    return datetime.fromisoformat(f"{day}T{time}.{micro}{offset}")
+    # a leap second (23:59:60, ISO 8601 allows it) is the first instant of the next minute
+    leap = time.endswith(":60")
+    moment = datetime.fromisoformat(f"{day}T{time[:-2] + '59' if leap else time}.{micro}{offset}")
+    return moment + timedelta(seconds=1) if leap else moment
 
 
 def to_naive_utc(moment: datetime) -> datetime:

@@ -111,8 +111,9 @@ def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
             merge=xreq.method == "POST",
             if_match=if_match,
             if_none_match=if_none_match,
-            # xAPI 1.0.3 (Communication 2.6, 2.7) wants a concurrency header on every profile PUT
-            header_required=kind != "state" and not xreq.is_v2,
+            # 1.0.3 Communication 3.1 puts only the profiles under concurrency control; 2.0
+            # adds the State resource. A new document needs no header in either version.
+            headerless_conflict=kind != "state" or xreq.is_v2,
             client_id=xreq.client.id,
             **scope,
         )

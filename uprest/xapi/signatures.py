@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import jwt
 from cryptography import x509
 
+from uprest.xapi import jsonio
 from uprest.xapi.normalise import comparable
 from uprest.xapi.validation import StatementError
 
@@ -25,7 +25,7 @@ def verify(token: bytes, statement: dict, path: str) -> None:
     try:
         text = token.decode("ascii").strip()
         header = jwt.get_unverified_header(text)
-        payload = json.loads(base64.urlsafe_b64decode(text.split(".")[1] + "=="))
+        payload = jsonio.parse(base64.urlsafe_b64decode(text.split(".")[1] + "=="))
     except (UnicodeDecodeError, jwt.InvalidTokenError, ValueError, IndexError):
         raise StatementError(path, "the signature is not a valid JWS") from None
     if header.get("alg") not in ALGORITHMS:

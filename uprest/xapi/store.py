@@ -159,6 +159,11 @@ def _existing(ids: list[str]) -> dict[str, Statement]:
     return {row.statement_id: row for row in rows}
 
 
+def _dbapi_integrity_error() -> type[Exception]:
+    """The driver's own IntegrityError: bulk COPY runs on the raw cursor, unwrapped."""
+    return db.session.get_bind().dialect.loaded_dbapi.IntegrityError
+
+
 def store_statements(
     statements: list[dict],
     *,
@@ -167,6 +172,7 @@ def store_statements(
     attachments: dict[str, tuple[str, bytes]] | None = None,
     require_id: str | None = None,
     new_ids: bool = False,
+    _again: bool = False,
 ) -> StoreResult:
     """Validate and store a batch; raise StatementError (400) or Conflict (409) before writing.
 
@@ -209,7 +215,22 @@ def store_statements(
         result.ids.append(prepared["id"])
     _check_voiding(voiding_targets, new_rows)
     if new_rows:
-        result.stored = _insert_batch(new_rows, facts, writer)
+        try:
+            with db.session.begin_nested():
+                result.stored = _insert_batch(new_rows, facts, writer)
+        except (sa.exc.IntegrityError, _dbapi_integrity_error()):
+            if new_ids or _again:
+                raise
+            # another request stored one of these ids since we looked: decide again against it
+            # (same content: nothing to do; different: Conflict), never a 500
+            return store_statements(
+                statements,
+                version=version,
+                writer=writer,
+                attachments=attachments,
+                require_id=require_id,
+                _again=True,
+            )
     _save_attachments(attachments)
     return result
 

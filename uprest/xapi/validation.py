@@ -8,10 +8,12 @@ normalisations an LRS applies on storage live in ``normalise.py``.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 
 import orjson
+
+from uprest.xapi.normalise import parse_timestamp
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -179,6 +181,10 @@ def timestamp(value, path, version: str) -> None:
         digits = zone[1:].replace(":", "")
         if int(digits[:2]) > 23 or (len(digits) > 2 and int(digits[2:]) > 59):
             _fail(path, "has an invalid time-zone offset")
+    try:  # stored in UTC: 0001-01-01T00:00+01:00 or a leap second in 9999 have no UTC form
+        parse_timestamp(value).astimezone(UTC)
+    except (ValueError, OverflowError):
+        _fail(path, "is outside the range of dates this LRS can store in UTC")
 
 
 def _account(value, path):
