@@ -84,9 +84,15 @@ def test_state_parameters_are_checked(lrs):
     assert _state(lrs, "GET", state_id="missing").status_code == 404
 
 
-def test_profile_documents_in_both_versions(lrs, lrs2):
+def test_profiles_require_a_precondition_in_1_0_3(lrs, lrs2):
     params = {"activityId": ACTIVITY, "profileId": "p-" + uuid.uuid4().hex}
     body = json.dumps({"k": 1})
+    assert (
+        lrs.request(
+            "PUT", "/activities/profile", params=params, data=body, content_type="application/json"
+        ).status_code
+        == 400
+    )
     assert (
         lrs2.request(
             "PUT", "/activities/profile", params=params, data=body, content_type="application/json"

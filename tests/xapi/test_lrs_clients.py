@@ -62,10 +62,14 @@ def test_2_0_state_keeps_the_conflict_without_if_match(lrs2):
         ("/agents/profile", {"agent": AGENT}),
     ],
 )
-def test_1_0_profile_put_of_a_new_document_needs_no_header(lrs, path, params):
-    """save_activity_profile / save_agent_profile: creating needs no header; replacing does."""
+def test_1_0_profile_put_names_a_precondition_even_for_a_new_document(lrs, path, params):
+    """1.0.3 keeps profiles under concurrency control and the ADL 1.0.3 suite checks the 400 for
+    a headerless PUT of a new document: a 1.0.x client creates with If-None-Match: *."""
     params = {**params, "profileId": "p-" + uuid.uuid4().hex}
-    assert _doc(lrs, "PUT", path, {"k": 1}, **params).status_code == 204
+    refused = _doc(lrs, "PUT", path, {"k": 1}, **params)
+    assert refused.status_code == 400 and refused.json["error"]
+    created = _doc(lrs, "PUT", path, {"k": 1}, {"If-None-Match": "*"}, **params)
+    assert created.status_code == 204
     assert _doc(lrs, "GET", path, **params).json == {"k": 1}
     conflict = _doc(lrs, "PUT", path, {"k": 2}, **params)
     assert conflict.status_code == 409 and conflict.json["error"]

@@ -86,12 +86,20 @@ def _matches(header: str | None, document: Document | None) -> bool:
 
 
 def check_preconditions(
-    document, *, if_match, if_none_match, method: str, headerless_conflict: bool = True
+    document,
+    *,
+    if_match,
+    if_none_match,
+    method: str,
+    headerless_conflict: bool = True,
+    header_required: bool = False,
 ) -> None:
     """HTTP preconditions (RFC 7232) as xAPI's concurrency rules apply them.
 
     ``headerless_conflict=False`` is xAPI 1.0.x's State resource, which has no concurrency
-    rules: a PUT without headers simply replaces (what TinCan-era clients rely on)."""
+    rules: a PUT without headers simply replaces (what TinCan-era clients rely on).
+    ``header_required`` is 1.0.x's profile resources: every PUT names a precondition (the ADL
+    1.0.3 suite checks for the 400)."""
     if if_match is not None and not _matches(if_match, document):
         raise DocumentError(412, "If-Match does not match the document's current ETag")
     if if_none_match is not None:
@@ -104,6 +112,8 @@ def check_preconditions(
             raise DocumentError(
                 409, "The document exists: send If-Match (or If-None-Match) to change it"
             )
+        if header_required:
+            raise DocumentError(400, "Send If-Match or If-None-Match with a profile PUT")
 
 
 def _is_json_object(content_type: str, content: bytes):
@@ -126,6 +136,7 @@ def save_document(
     if_match=None,
     if_none_match=None,
     headerless_conflict=True,
+    header_required=False,
     owner: Owner | None = None,
     client_id: int | None = None,
     **scope,
@@ -140,6 +151,7 @@ def save_document(
         if_none_match=if_none_match,
         method="POST" if merge else "PUT",
         headerless_conflict=headerless_conflict,
+        header_required=header_required,
     )
     if merge and document is not None:
         new = _is_json_object(content_type, content)

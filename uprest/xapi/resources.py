@@ -111,9 +111,11 @@ def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
             merge=xreq.method == "POST",
             if_match=if_match,
             if_none_match=if_none_match,
-            # 1.0.3 Communication 3.1 puts only the profiles under concurrency control; 2.0
-            # adds the State resource. A new document needs no header in either version.
+            # 1.0.3 Communication 3.1 puts only the profiles under concurrency control, and
+            # its profile PUTs name a precondition even for a new document (the ADL 1.0.3
+            # suite checks the 400); 2.0 adds the State resource and drops that 400.
             headerless_conflict=kind != "state" or xreq.is_v2,
+            header_required=kind != "state" and not xreq.is_v2,
             client_id=xreq.client.id,
             **scope,
         )
