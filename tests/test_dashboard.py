@@ -33,6 +33,24 @@ def _staff_enrolments(create_user, business, module, enrolled=1, completed=0):
     db.session.commit()
 
 
+NEXT_MONTH = utcnow().date() + timedelta(days=40)  # counts include everything made today
+
+
+def _all_in_the_past(days=40):
+    """Businesses confirmed and enrolments started ``days`` ago (before this month began)."""
+    earlier = utcnow() - timedelta(days=days)
+    db.session.execute(
+        sa.update(Business).values(confirmed_at=earlier).where(Business.confirmed_at.is_not(None))
+    )
+    db.session.execute(sa.update(Enrolment).values(started_at=earlier + timedelta(hours=1)))
+    db.session.execute(
+        sa.update(Enrolment)
+        .values(completed_at=earlier + timedelta(hours=2))
+        .where(Enrolment.completed_at.is_not(None))
+    )
+    db.session.commit()
+
+
 def _confirmed_before_the_close():
     db.session.execute(
         sa.update(Business)
@@ -89,7 +107,7 @@ def test_uptake_counts_staff_of_confirmed_businesses_per_sector(
     elsewhere = create_business(place="tartu")
     _staff_enrolments(create_user, elsewhere, first, enrolled=4)
 
-    table = dashboard.uptake(municipality("cervia"), threshold=5)
+    table = dashboard.uptake(municipality("cervia"), threshold=5, today=NEXT_MONTH)
     assert not table.withheld and not table.any_withheld
     assert table.sectors == [Sector.ACCOMMODATION, Sector.FOOD_AND_BEVERAGE]
     rows = {row.slug: row for row in table.rows}
@@ -108,7 +126,7 @@ def test_a_small_sector_and_the_one_that_would_give_it_away_are_withheld(
     events = [create_business(sector=Sector.EVENTS) for _ in range(3)]
     _staff_enrolments(create_user, hotels[0], module, enrolled=2)
     _staff_enrolments(create_user, events[0], module, enrolled=1)
-    table = dashboard.uptake(municipality("cervia"), threshold=5)
+    table = dashboard.uptake(municipality("cervia"), threshold=5, today=NEXT_MONTH)
     [row] = table.rows
     # events alone would be the total minus accommodation: both are withheld
     assert row.by_sector == {Sector.ACCOMMODATION: None, Sector.EVENTS: None}
@@ -121,11 +139,51 @@ def test_too_few_confirmed_businesses_show_no_uptake_at_all(
     module = _modules()[0]
     businesses = [create_business() for _ in range(4)]
     _staff_enrolments(create_user, businesses[0], module, enrolled=2, completed=1)
-    table = dashboard.uptake(municipality("cervia"), threshold=5)
+    table = dashboard.uptake(municipality("cervia"), threshold=5, today=NEXT_MONTH)
     assert table.withheld and all(row.total is None for row in table.rows)
     login_as(Role.REVIEWER, locale="en")
     html = client.get(_dashboard_url(municipality("cervia"))).get_data(as_text=True)
     assert "Training figures appear once the municipality has at least 5" in html
+
+
+def test_confirming_a_business_reveals_none_of_its_earlier_training(
+    courses, create_business, create_user, municipality
+):
+    """A reviewer who confirms a business and looks again must not see its enrolments
+    appear: only enrolments started after the confirmation count."""
+    from uprest.accounts import business_services
+
+    module = _modules()[0]
+    for _ in range(6):
+        create_business()
+    newcomer = create_business(confirmed=False)
+    _staff_enrolments(create_user, newcomer, module, enrolled=3, completed=2)
+    cervia = municipality("cervia")
+    before = dashboard.uptake(cervia, 5, today=NEXT_MONTH)
+    business_services.confirm_business(newcomer)
+    db.session.commit()
+    after = dashboard.uptake(cervia, 5, today=NEXT_MONTH)
+    assert before.rows == after.rows == []
+    _staff_enrolments(create_user, newcomer, _modules()[1], enrolled=1)
+    [row] = dashboard.uptake(cervia, 5, today=NEXT_MONTH).rows
+    assert row.total == dashboard.Uptake(1, 0, 0)
+
+
+def test_uptake_is_counted_to_the_end_of_last_month(
+    courses, create_business, create_user, municipality
+):
+    module = _modules()[0]
+    hotels = [create_business() for _ in range(5)]
+    _staff_enrolments(create_user, hotels[0], module, enrolled=2, completed=1)
+    _all_in_the_past()
+    _staff_enrolments(create_user, hotels[1], module, enrolled=1, completed=1)  # this month
+    today = utcnow().date()
+    table = dashboard.uptake(municipality("cervia"), 5, today=today)
+    assert table.as_of == today.replace(day=1) and table.counted_until < table.as_of
+    [row] = table.rows
+    assert row.total == dashboard.Uptake(2, 1, 1)
+    [row] = dashboard.uptake(municipality("cervia"), 5, today=NEXT_MONTH).rows
+    assert row.total == dashboard.Uptake(3, 2, 2)
 
 
 @settings(max_examples=300, deadline=None)
@@ -163,6 +221,7 @@ def test_dashboard_page_in_swedish(
     _confirmed_before_the_close()
     close_wave(wave)
     _staff_enrolments(create_user, businesses[0], _modules()[0], enrolled=2, completed=1)
+    _all_in_the_past()
     login_as(Role.REVIEWER, locale="sv")
     html = client.get(_dashboard_url(municipality("cervia"))).get_data(as_text=True)
     assert "Svarsfrekvens" in html and "100" in html  # five of five answered
@@ -285,9 +344,9 @@ def test_erased_learners_leave_the_uptake(courses, create_business, create_user,
     person = create_user(business=businesses[0])
     learning.enrol(person, module)
     db.session.commit()
-    assert dashboard.uptake(municipality("cervia"), 5).rows[0].total.enrolled == 1
+    assert dashboard.uptake(municipality("cervia"), 5, today=NEXT_MONTH).rows[0].total.enrolled == 1
     accounts.delete_account(person)
     db.session.commit()
-    assert dashboard.uptake(municipality("cervia"), 5).rows == []
+    assert dashboard.uptake(municipality("cervia"), 5, today=NEXT_MONTH).rows == []
     assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Business.id))) == 5

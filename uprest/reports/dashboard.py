@@ -4,14 +4,18 @@ Everything here is a count over groups of businesses and follows the summaries' 
 rule (``reports.disclosure``): the uptake table's sectors are protected together with the
 municipality total, so no withheld sector can be recomputed from the others; a municipality
 with fewer than ``threshold`` confirmed businesses shows no uptake at all. Response counts say
-how many businesses answered, never which, and reveal nothing of any answer. Only staff of
-confirmed businesses count (the programme's unit is the business, as in the summaries).
+how many businesses answered, never which, and reveal nothing of any answer.
+
+Uptake is shown as of the end of the previous calendar month, and counts only enrolments
+started after the business was confirmed: a reviewer who confirms a business and reloads the
+page learns nothing of that business's training, and two views within a month never differ.
+Only staff of confirmed businesses count (the programme's unit is the business).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -59,10 +63,16 @@ class UptakeRow:
 
 @dataclass
 class UptakeTable:
+    as_of: date  # counts up to the start of this day (the first of the current month)
     sectors: list[Sector]
     rows: list[UptakeRow]
     withheld: bool  # the whole table: too few confirmed businesses in the municipality
     any_withheld: bool
+
+    @property
+    def counted_until(self) -> date:
+        """The last day the counts include."""
+        return self.as_of - timedelta(days=1)
 
 
 @dataclass
@@ -134,11 +144,20 @@ def withheld_sectors(businesses: dict[Sector, int], threshold: int) -> set[Secto
     return hidden
 
 
-def uptake(municipality: Municipality, threshold: int) -> UptakeTable:
+def month_start(today: date) -> date:
+    return today.replace(day=1)
+
+
+def uptake(municipality: Municipality, threshold: int, today: date | None = None) -> UptakeTable:
     """Enrolments, completions and certificates per module and sector of the staff of the
-    municipality's confirmed businesses, with the sectors' disclosure pattern applied."""
+    municipality's confirmed businesses, as of the start of this month, with the sectors'
+    disclosure pattern applied."""
+    as_of = month_start(today or utcnow().date())
+    cutoff = datetime.combine(as_of, time.min)
     confirmed = sa.and_(
-        Business.municipality_id == municipality.id, Business.confirmed_at.is_not(None)
+        Business.municipality_id == municipality.id,
+        Business.confirmed_at.is_not(None),
+        Business.confirmed_at < cutoff,
     )
     businesses = dict(
         db.session.execute(
@@ -151,17 +170,22 @@ def uptake(municipality: Municipality, threshold: int) -> UptakeTable:
     hidden = withheld_sectors(businesses, threshold)
     table_withheld = hidden is None
     hidden = hidden or set()
+    done = Enrolment.completed_at < cutoff
     counts = db.session.execute(
         sa.select(
             Enrolment.module_id,
             Business.sector,
             sa.func.count(Enrolment.id),
-            sa.func.count(Enrolment.completed_at),
-            sa.func.count(Enrolment.certificate_code),
+            sa.func.count(Enrolment.id).filter(done),
+            sa.func.count(Enrolment.certificate_code).filter(done),
         )
         .join(User, User.id == Enrolment.user_id)
         .join(Business, Business.id == User.business_id)
-        .where(confirmed)
+        .where(
+            confirmed,
+            Enrolment.started_at < cutoff,
+            Enrolment.started_at >= Business.confirmed_at,
+        )
         .group_by(Enrolment.module_id, Business.sector)
     ).all()
     per_module: dict[int, dict[Sector, Uptake]] = {}
@@ -184,7 +208,7 @@ def uptake(municipality: Municipality, threshold: int) -> UptakeTable:
         rows.append(UptakeRow(slug, title, total, shown))
     rows.sort(key=lambda r: (-(r.total.enrolled if r.total else 0), str(r.title)))
     any_withheld = table_withheld or bool(hidden)
-    return UptakeTable(sectors, rows, table_withheld, any_withheld)
+    return UptakeTable(as_of, sectors, rows, table_withheld, any_withheld)
 
 
 def dashboard(municipality: Municipality) -> Dashboard:
