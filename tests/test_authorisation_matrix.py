@@ -104,6 +104,10 @@ EXPECTED = {
     "uprest.reports.summary_page": READERS,
     "uprest.reports.print_report": READERS,
     "uprest.reports.export_csv": READERS,
+    "uprest.reports.export_local_csv": READERS,
+    "uprest.reports.export_xlsx": READERS,
+    "uprest.reports.dashboard_page": READERS,
+    "uprest.reports.council_report": READERS,
     "uprest.reports.export_metadata": READERS,
     "uprest.reports.export_dataset": READERS,
 }

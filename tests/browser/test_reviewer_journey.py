@@ -94,3 +94,45 @@ def test_reviewer_reads_the_summary_and_downloads_open_data(live, journey, local
     breakdown = r.page.locator("main section.card", has=r.page.locator(".withheld")).first
     breakdown.locator("h2").evaluate("h => { h.scrollIntoView(); window.scrollBy(0, -72); }")
     r.end_state("reviewer-summary", readme=locale == "et")
+
+
+@pytest.mark.parametrize("locale", ["et", "lv"])
+def test_reviewer_reads_the_dashboard_and_takes_the_tables_to_a_spreadsheet(
+    live, journey, locale
+):
+    from openpyxl import load_workbook
+
+    email, _slug, place = REVIEWERS[locale]
+    r = journey(locale, phone=locale == "lv")
+    log_in(r, email)
+    r.goto("/reports/")
+    r.click(r.page.locator("main a[href$='/dashboard']"))
+    assert r.heading() == r.t("Dashboard of %(municipality)s", municipality=place)
+    response = r.page.locator("table[aria-labelledby=response-heading]")
+    baseline = response.locator("tbody tr", has_text=BASELINE)
+    assert baseline.count() == 1
+    assert "%" in baseline.locator("td").nth(3).inner_text()  # a response rate
+    assert response.locator("tbody tr", has_text=FOLLOW_UP).count() == 1  # open: counted live
+    gaps = r.page.locator("table[aria-labelledby=gaps-heading] tbody tr")
+    assert 1 <= gaps.count() <= 5
+    assert r.page.locator("main h2", has_text=r.t("Training uptake")).count() == 1
+    # no horizontal scroll on a phone: wide tables scroll inside their own region
+    width = r.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert width <= 0
+    r.end_state("reviewer-dashboard", readme=locale == "et")
+
+    r.click(r.page.locator("main a[href$='/council-report']"))
+    assert r.page.locator("main h2", has_text=r.t("Survey response")).count() == 1
+
+    r.goto("/reports/")
+    r.click(r.page.locator("main a", has_text=BASELINE))
+    downloads = r.page.locator(f"nav[aria-label='{r.t('Downloads')}']")
+    with r.page.expect_download() as info:
+        downloads.locator("a[href$='/table.xlsx']").click()
+    sheet = load_workbook(io.BytesIO(info.value.path().read_bytes())).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[3] == r.t("Competence") and sheet.max_row > 1
+    with r.page.expect_download() as info:
+        downloads.locator("a[href$='/table.csv']").click()
+    text = info.value.path().read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].split(";")[3] == r.t("Competence")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -10,6 +11,9 @@ from uprest.accounts import services
 from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand, User
 from uprest.core.time import utcnow
 from uprest.extensions import db
+
+# Demo businesses were confirmed long before the demo survey waves closed.
+DEMO_CONFIRMED_AGO = timedelta(days=365)
 
 DEMO_PASSWORD = "uprest-demo-2026"
 
@@ -96,7 +100,7 @@ def seed_steps():
                         sector=sector,
                         size_band=size,
                         municipality=municipality,
-                        confirmed_at=utcnow(),
+                        confirmed_at=utcnow() - DEMO_CONFIRMED_AGO,
                     )
                 )
         db.session.flush()

@@ -13,7 +13,10 @@ from uprest.accounts.permissions import (
     roles_required,
 )
 from uprest.core.templating import render
-from uprest.reports import charts, exports, formatting
+from uprest.core.time import utcnow
+from uprest.i18n import get_locale
+from uprest.reports import charts, exports, formatting, tables
+from uprest.reports.dashboard import dashboard
 from uprest.reports.services import is_published, release, summary
 from uprest.surveys.services import waves_for_municipality
 
@@ -45,6 +48,22 @@ def municipality(municipality_id: int):
     )
 
 
+@bp.get("/<int:municipality_id>/dashboard")
+@roles_required(*READERS)
+def dashboard_page(municipality_id: int):
+    place = get_municipality_or_404(municipality_id, current_user)
+    return render("uprest/reports/dashboard.html", board=dashboard(place), **_formatters())
+
+
+@bp.get("/<int:municipality_id>/council-report")
+@roles_required(*READERS)
+def council_report(municipality_id: int):
+    place = get_municipality_or_404(municipality_id, current_user)
+    board = dashboard(place)
+    page = _page(board.latest) if board.latest else _formatters()
+    return render("uprest/reports/council.html", board=board, today=utcnow().date(), **page)
+
+
 def _summary(municipality_id: int, wave_id: int):
     place = get_municipality_or_404(municipality_id, current_user)
     wave = get_reachable_wave_or_404(wave_id, place.id)
@@ -73,15 +92,18 @@ def _chart(result):
     return charts.bar_chart(items, min(values, default=0), max(values, default=1))
 
 
-def _page(result) -> dict:
-    """What the summary's body template needs: the figures, the chart and its formatters."""
+def _formatters() -> dict:
     return {
-        "summary": result,
-        "chart": _chart(result),
         "cell_value": formatting.cell_value,
         "change": formatting.change,
         "number": formatting.number,
+        "percent": formatting.percent,
     }
+
+
+def _page(result) -> dict:
+    """What the summary's body template needs: the figures, the chart and its formatters."""
+    return {"summary": result, "chart": _chart(result), **_formatters()}
 
 
 @bp.get(WAVE)
@@ -125,6 +147,26 @@ def export_csv(municipality_id: int, wave_id: int):
     result = _summary(municipality_id, wave_id)
     return _download(
         exports.csv_text(result), "text/csv; charset=utf-8", exports.file_stem(result) + ".csv"
+    )
+
+
+@bp.get(WAVE + "/table.csv")
+@roles_required(*READERS)
+def export_local_csv(municipality_id: int, wave_id: int):
+    """The same rows as the open-data CSV, in the reader's language, for a spreadsheet."""
+    result = _summary(municipality_id, wave_id)
+    name = f"{exports.file_stem(result)}-{get_locale()}.csv"
+    return _download(tables.csv_text(result), "text/csv; charset=utf-8", name)
+
+
+@bp.get(WAVE + "/table.xlsx")
+@roles_required(*READERS)
+def export_xlsx(municipality_id: int, wave_id: int):
+    result = _summary(municipality_id, wave_id)
+    return _download(
+        tables.xlsx_bytes(result),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{exports.file_stem(result)}-{get_locale()}.xlsx",
     )
 
 

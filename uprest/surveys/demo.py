@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from uprest.accounts import services as account_services
-from uprest.accounts.demo import DEMO_PASSWORD
+from uprest.accounts.demo import DEMO_CONFIRMED_AGO, DEMO_PASSWORD
 from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand, User
 from uprest.core.time import utcnow
 from uprest.extensions import db
@@ -68,7 +68,11 @@ def _businesses(place: Municipality) -> list[Business]:
         name = f"{place.name} demo business {n:02d}"
         if name not in existing:
             existing[name] = Business(
-                name=name, sector=sector, size_band=size, municipality=place, confirmed_at=utcnow()
+                name=name,
+                sector=sector,
+                size_band=size,
+                municipality=place,
+                confirmed_at=utcnow() - DEMO_CONFIRMED_AGO,
             )
             db.session.add(existing[name])
     db.session.flush()
