@@ -100,6 +100,18 @@ def set_pass_mark(document: dict, pass_mark: int) -> None:
     quiz["pass_mark"] = pass_mark
 
 
+def set_retry_policy(document: dict, max_attempts: int | None, cooldown_minutes: int) -> None:
+    """No limit and no cool-down leave the keys out, as a package without them says."""
+    set_pass_mark(document, document["module"].get("quiz", {}).get("pass_mark", 70))
+    quiz = document["module"]["quiz"]
+    quiz.pop("max_attempts", None)
+    quiz.pop("cooldown_minutes", None)
+    if max_attempts:
+        quiz["max_attempts"] = max_attempts
+    if cooldown_minutes:
+        quiz["cooldown_minutes"] = cooldown_minutes
+
+
 def question(document: dict, qid: str) -> dict:
     for item in questions(document["module"]):
         if item["id"] == qid:

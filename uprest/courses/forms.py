@@ -117,7 +117,18 @@ class PassMarkForm(UprestForm):
         _l("Pass mark (percent of questions right)"),
         validators=[required(), NumberRange(0, 100, message=_l("Enter a number from 0 to 100."))],
     )
-    submit = SubmitField(_l("Save pass mark"))
+    max_attempts = IntegerField(
+        _l("Attempts allowed (leave empty for no limit)"),
+        validators=[optional(), NumberRange(1, 100, message=_l("Enter a number from 1 to 100."))],
+    )
+    cooldown_minutes = IntegerField(
+        _l("Minutes to wait between attempts (0 for none)"),
+        validators=[
+            optional(),
+            NumberRange(0, 10080, message=_l("Enter a number from 0 to 10,080 (one week).")),
+        ],
+    )
+    submit = SubmitField(_l("Save quiz settings"))
 
 
 class AddQuestionForm(UprestForm):

@@ -20,6 +20,11 @@ from uprest.i18n import _
 from uprest.learning.quiz import parse_number
 
 
+def _save_settings(document: dict, form: PassMarkForm) -> None:
+    draft.set_pass_mark(document, form.pass_mark.data)
+    draft.set_retry_policy(document, form.max_attempts.data, form.cooldown_minutes.data or 0)
+
+
 @bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
 def quiz(slug: str):
     found = get_module_or_404(slug)
@@ -27,12 +32,15 @@ def quiz(slug: str):
     pass_form = PassMarkForm(prefix="pass")
     add_form = AddQuestionForm(prefix="add")
     if not pass_form.is_submitted():
-        pass_form.pass_mark.data = (structure.get("quiz") or {}).get("pass_mark", 70)
+        settings = structure.get("quiz") or {}
+        pass_form.pass_mark.data = settings.get("pass_mark", 70)
+        pass_form.max_attempts.data = settings.get("max_attempts")
+        pass_form.cooldown_minutes.data = settings.get("cooldown_minutes", 0)
     if pass_form.submit.data and pass_form.validate_on_submit():
         if change_draft(
             found,
-            lambda d: draft.set_pass_mark(d, pass_form.pass_mark.data),
-            _("The pass mark has been saved."),
+            lambda d: _save_settings(d, pass_form),
+            _("The quiz settings have been saved."),
             pass_form,
         ):
             return redirect(url_for(".quiz", slug=slug))

@@ -21,6 +21,11 @@ from uprest.courses.document import (
 )
 from uprest.i18n import LOCALES, _l
 
+# A module's retry policy (both optional): attempts in all, and minutes between two attempts.
+QUIZ_KEYS = {"pass_mark", "questions", "max_attempts", "cooldown_minutes"}
+MAX_ATTEMPTS = 100
+MAX_COOLDOWN = 7 * 24 * 60
+
 
 class _Checker:
     def __init__(self, source: str):
@@ -86,9 +91,13 @@ def validate_structure(module, source: str = "module.yaml") -> list[Problem]:
     _check_lessons(check, module)
     quiz = module.get("quiz")
     if quiz is not None and check.mapping(
-        quiz, "quiz", {"pass_mark", "questions"}, {"pass_mark", "questions"}, module
+        quiz, "quiz", QUIZ_KEYS, {"pass_mark", "questions"}, module
     ):
         check.whole(quiz, quiz.get("pass_mark", 0), "pass_mark", 0, 100)
+        if "max_attempts" in quiz:
+            check.whole(quiz, quiz["max_attempts"], "max_attempts", 1, MAX_ATTEMPTS)
+        if "cooldown_minutes" in quiz:
+            check.whole(quiz, quiz["cooldown_minutes"], "cooldown_minutes", 0, MAX_COOLDOWN)
         items = quiz.get("questions")
         if not isinstance(items, list) or not items:
             check.error(quiz, _l("A quiz needs at least one question."))

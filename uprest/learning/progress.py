@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -103,6 +104,17 @@ def latest_attempt(enrolment: Enrolment) -> int:
             LearningEvent.enrolment_id == enrolment.id
         )
     )
+
+
+def attempts_taken(enrolment: Enrolment) -> tuple[int, datetime | None]:
+    """How many quiz attempts were marked, and when the last one was."""
+    taken, last_at = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(LearningEvent.created_at)).where(
+            LearningEvent.enrolment_id == enrolment.id,
+            LearningEvent.verb.in_(("passed", "failed")),
+        )
+    ).one()
+    return taken, last_at
 
 
 def attempt_events(enrolment: Enrolment, attempt: int) -> list[LearningEvent]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from babel.numbers import NumberFormatError, parse_decimal
 
@@ -122,3 +125,47 @@ def matching_choices(question: dict, content: Localised) -> list[tuple[str, str]
         (pid, content.t("quiz", question["id"], "pairs", pid, "right")) for pid in question["pairs"]
     ]
     return sorted(pairs, key=lambda pair: normalise(pair[1]))
+
+
+def attempt_seed(registration: str, attempt: int) -> str:
+    """What one attempt's option order is derived from: the same on every reload of the
+    attempt, another for the next attempt, and nothing to store."""
+    return f"{registration}:{attempt}"
+
+
+def shuffled_options(question: dict, seed: str) -> list[dict]:
+    """A choice question's options in this attempt's order. Only the order changes: answers
+    are read and marked by option id, never by position."""
+    if question["type"] not in CHOICE_TYPES:
+        return list(question.get("options") or [])
+
+    def key(option: dict) -> bytes:
+        return hashlib.sha256(f"{seed}:{question['id']}:{option['id']}".encode()).digest()
+
+    return sorted(question["options"], key=key)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how soon a learner may take a module's quiz (set per module)."""
+
+    max_attempts: int | None = None
+    cooldown_minutes: int = 0
+
+    @classmethod
+    def of(cls, quiz_structure: dict | None) -> RetryPolicy:
+        quiz = quiz_structure or {}
+        return cls(quiz.get("max_attempts"), quiz.get("cooldown_minutes") or 0)
+
+    @property
+    def is_limited(self) -> bool:
+        return self.max_attempts is not None or self.cooldown_minutes > 0
+
+    def attempts_left(self, taken: int) -> int | None:
+        return None if self.max_attempts is None else max(self.max_attempts - taken, 0)
+
+    def next_allowed_at(self, last_attempt_at: datetime | None) -> datetime | None:
+        """When the cool-down after the last attempt ends; None when there is nothing to wait."""
+        if not self.cooldown_minutes or last_attempt_at is None:
+            return None
+        return last_attempt_at + timedelta(minutes=self.cooldown_minutes)

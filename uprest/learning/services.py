@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import format_datetime
 from sqlalchemy.orm import selectinload
 
 from uprest.accounts.models import User
 from uprest.core.errors import ServiceError
+from uprest.core.time import utcnow
 from uprest.courses import pathdoc, paths
 from uprest.courses import services as course_services
 from uprest.courses.localise import Localised
 from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
 from uprest.extensions import db
-from uprest.i18n import _l
+from uprest.i18n import _l, ngettext
 from uprest.learning import events, progress, quiz
 from uprest.learning.models import Enrolment, PathEnrolment
 
@@ -165,12 +168,62 @@ class MarkedAnswer:
     feedback: list
 
 
+@dataclass
+class QuizGate:
+    """Whether the module's retry policy lets the learner take its quiz now, and if not, why."""
+
+    policy: quiz.RetryPolicy
+    taken: int
+    wait_until: datetime | None
+
+    @property
+    def attempts_left(self) -> int | None:
+        return self.policy.attempts_left(self.taken)
+
+    @property
+    def refusal(self) -> str | None:
+        if self.attempts_left == 0:
+            return ngettext(
+                "You have used the only attempt this quiz allows.",
+                "You have used all %(num)s attempts this quiz allows.",
+                self.policy.max_attempts,
+            )
+        if self.wait_until is not None:
+            return _l(
+                "You can take this quiz again from %(time)s.",
+                time=format_datetime(self.wait_until, "short"),
+            )
+        return None
+
+
+def quiz_gate(enrolment: Enrolment, *, now: datetime | None = None) -> QuizGate:
+    """The retry policy of the enrolled version applied to the attempts taken so far."""
+    policy = quiz.RetryPolicy.of(enrolment.version.content["module"].get("quiz"))
+    taken, last_at = progress.attempts_taken(enrolment)
+    wait_until = policy.next_allowed_at(last_at)
+    if wait_until is not None and wait_until <= (now or utcnow()):
+        wait_until = None
+    return QuizGate(policy, taken, wait_until)
+
+
+def attempt_seed(enrolment: Enrolment) -> str:
+    """The seed of the attempt the learner is about to take (its option order)."""
+    return quiz.attempt_seed(enrolment.uuid, progress.latest_attempt(enrolment) + 1)
+
+
 def submit_quiz(enrolment: Enrolment, form, locale: str) -> int:
     """Mark every question, record the answers and the result; returns the attempt number."""
     content = Localised(enrolment.version.content, locale)
     questions = content.questions
     if not questions:
         raise ServiceError(_l("This module has no quiz."))
+    # Concurrent submissions of one enrolment wait here, so a limit can't be overrun.
+    db.session.execute(
+        sa.select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update()
+    )
+    refusal = quiz_gate(enrolment).refusal
+    if refusal is not None:
+        raise ServiceError(refusal)
     responses = [(q, _read(q, position, form, locale)) for position, q in enumerate(questions, 1)]
     if all(response is None for _, response in responses):
         raise ServiceError(_l("Answer at least one question before you send the quiz."))

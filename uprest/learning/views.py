@@ -189,11 +189,14 @@ def take_quiz(slug: str):
         else:
             db.session.commit()
             return redirect(url_for(".quiz_result", slug=slug, attempt=attempt))
+    seed = services.attempt_seed(enrolment)
     return render(
         "uprest/learning/quiz.html",
         module=found,
         content=content,
         form=form,
+        gate=services.quiz_gate(enrolment),
+        options=lambda question: quiz.shuffled_options(question, seed),
         matching=quiz.matching_choices,
         field_name=quiz.field_name,
     )
@@ -213,6 +216,7 @@ def quiz_result(slug: str, attempt: int):
         enrolment=enrolment,
         content=content,
         result=result,
+        gate=services.quiz_gate(enrolment),
         matching=quiz.matching_choices,
     )
 
