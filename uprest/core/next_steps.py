@@ -61,8 +61,11 @@ def _survey_steps(user: User, today: date) -> list[Step]:
         if row.can_answer_business and (business is None or business.submitted_at is None):
             steps.append(
                 Step(
-                    _("The business survey “%(wave)s” is open until %(date)s.", wave=row.wave.title,
-                      date=_date(row.wave.closes_on)),
+                    _(
+                        "The business survey “%(wave)s” is open until %(date)s.",
+                        wave=row.wave.title,
+                        date=_date(row.wave.closes_on),
+                    ),
                     url_for(
                         "uprest.surveys.answer",
                         wave_id=row.wave.id,
@@ -78,8 +81,11 @@ def _survey_steps(user: User, today: date) -> list[Step]:
         if own is None or own.submitted_at is None:
             steps.append(
                 Step(
-                    _("Your self-assessment in “%(wave)s” is open until %(date)s.",
-                      wave=row.wave.title, date=_date(row.wave.closes_on)),
+                    _(
+                        "Your self-assessment in “%(wave)s” is open until %(date)s.",
+                        wave=row.wave.title,
+                        date=_date(row.wave.closes_on),
+                    ),
                     url_for(
                         "uprest.surveys.answer",
                         wave_id=row.wave.id,
@@ -130,8 +136,10 @@ def _learning_steps(user: User, locale: str) -> list[Step]:
         title = found["next_step"]["next_title"]
         return [
             Step(
-                _("Your next module in the path “%(path)s”.",
-                  path=found["next_step"]["text"]["title"]),
+                _(
+                    "Your next module in the path “%(path)s”.",
+                    path=found["next_step"]["text"]["title"],
+                ),
                 url_for("uprest.learning.module", slug=found["next_step"]["next_step"]),
                 title,
                 title.lang if title.is_fallback else None,
@@ -179,8 +187,11 @@ def _authoring_steps() -> list[Step]:
         if missing:
             steps.append(
                 Step(
-                    _("“%(module)s” is not fully translated into: %(languages)s.",
-                      module=module_title(module), languages=", ".join(_language(c) for c in missing)),
+                    _(
+                        "“%(module)s” is not fully translated into: %(languages)s.",
+                        module=module_title(module),
+                        languages=", ".join(_language(c) for c in missing),
+                    ),
                     url_for("uprest.authoring.translate", slug=module.slug, locale=missing[0]),
                     _("Translate"),
                 )
@@ -232,8 +243,11 @@ def _reviewer_steps(user: User, today: date) -> list[Step]:
         newest = max(closed, key=lambda w: (w.closes_on, w.id))
         steps.append(
             Step(
-                _("The summary of “%(wave)s”, which closed on %(date)s, is published.",
-                  wave=newest.title, date=_date(newest.closes_on)),
+                _(
+                    "The summary of “%(wave)s”, which closed on %(date)s, is published.",
+                    wave=newest.title,
+                    date=_date(newest.closes_on),
+                ),
                 url_for(
                     "uprest.reports.summary_page",
                     municipality_id=user.municipality_id,
@@ -281,5 +295,3 @@ def _language(code: str) -> str:
     from uprest.i18n import language_name
 
     return language_name(code)
-
-
