@@ -25,7 +25,10 @@ bp = Blueprint("business", __name__, url_prefix="/business")
 
 
 def municipality_choices(form: BusinessForm) -> None:
-    form.municipality.choices = choices((m.id, m.name) for m in bs.list_municipalities())
+    """A blank first option, so that no municipality is chosen for the owner by accident."""
+    form.municipality.choices = choices(
+        [("", _("Choose your municipality")), *((m.id, m.name) for m in bs.list_municipalities())]
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -35,9 +38,13 @@ def register():
         flash(_("Your account already belongs to a business."), "info")
         return redirect(url_for("uprest.core.home"))
     form = BusinessForm()
-    municipality_choices(form)
+    site = bs.site_municipality()
+    if site is None:
+        municipality_choices(form)
+    else:
+        del form.municipality  # the site's own municipality, said on the page
     if form.validate_on_submit():
-        municipality = db.session.get(Municipality, form.municipality.data)
+        municipality = site or db.session.get(Municipality, form.municipality.data)
         try:
             bs.register_business(
                 manager=current_user,
@@ -53,7 +60,7 @@ def register():
             db.session.commit()
             flash(_("Your business is registered. You can now invite your staff."), "success")
             return redirect(url_for("uprest.business.overview"))
-    return render("uprest/business/register.html", form=form)
+    return render("uprest/business/register.html", form=form, site=site)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -61,8 +68,13 @@ def register():
 def overview():
     business = own_business_or_403(current_user)
     form = BusinessForm(obj=business)
-    municipality_choices(form)
-    form.municipality.data = business.municipality_id
+    movable = bs.site_municipality() is None and not bs.has_survey_answers(business)
+    if movable:
+        municipality_choices(form)
+        if not form.is_submitted():
+            form.municipality.data = business.municipality_id
+    else:
+        del form.municipality
     if form.validate_on_submit():
         try:
             bs.update_business(
@@ -70,6 +82,9 @@ def overview():
                 name=form.name.data,
                 sector=Sector(form.sector.data),
                 size_band=SizeBand(form.size_band.data),
+                municipality=db.session.get(Municipality, form.municipality.data)
+                if movable
+                else None,
             )
         except ServiceError as error:
             db.session.rollback()

@@ -86,6 +86,11 @@ class UprestForm(FlaskForm):
         return valid
 
 
+def optional_int(value) -> int | None:
+    """Coerces a select's value to an int, the blank "choose…" option to None."""
+    return None if value in ("", None) else int(value)
+
+
 def required():
     return DataRequired(message=_l("This field is required."))
 

@@ -193,7 +193,7 @@ def _authoring_steps() -> list[Step]:
                         languages=", ".join(_language(c) for c in missing),
                     ),
                     url_for("uprest.authoring.translate", slug=module.slug, locale=missing[0]),
-                    _("Translate"),
+                    _("Translate the module"),
                 )
             )
     return steps

@@ -14,7 +14,6 @@ from uprest.i18n import get_locale, is_supported
 bp = Blueprint("core", __name__)
 
 
-
 @bp.get("/")
 def home():
     """Every role lands here first, with what is waiting for them and a link to each."""
