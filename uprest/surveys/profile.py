@@ -32,6 +32,10 @@ class GapProfile:
     def ready(self) -> bool:
         return self.business_part_done and self.staff_answered > 0
 
+    def standing(self, gap: scoring.GapScore) -> scoring.Standing:
+        """The row's label agrees with the list of competences to train above it."""
+        return scoring.standing(gap, is_priority=any(g.code == gap.code for g in self.to_train))
+
 
 def _required(wave: SurveyWave, business: Business) -> tuple[bool, dict, dict]:
     rows = db.session.execute(

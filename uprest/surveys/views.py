@@ -19,11 +19,11 @@ from uprest.surveys.profile import gap_profile
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 PARTS = "any(business, self)"
 RESPONDENTS = (Role.MANAGER, Role.LEARNER)
-QUADRANT_LABELS = {
-    "concentrate": _l("Important and weak: train here first"),
-    "keep_up": _l("Important and strong: keep it up"),
-    "low_priority": _l("Less important and weak: later"),
-    "possible_overkill": _l("Less important and strong"),
+STANDING_LABELS = {
+    "train_first": _l("Train here first"),
+    "train_next": _l("A gap to train after the first ones"),
+    "small_gap": _l("Less than a level to go"),
+    "reached": _l("The level needed is reached"),
 }
 
 
@@ -180,7 +180,7 @@ def results(wave_id: int):
         business=business,
         profile=profile,
         own=own,
-        quadrant_labels=QUADRANT_LABELS,
+        standing_labels=STANDING_LABELS,
     )
 
 
