@@ -1,4 +1,4 @@
-"""Gap labels agree with the numbers, and the Borich score is explained where shown (issue 13 §1)."""
+"""Gap labels agree with the numbers; the Borich score is explained where shown (issue 13 §1)."""
 
 import re
 

@@ -147,9 +147,7 @@ def is_later(wave: SurveyWave, other: SurveyWave) -> bool:
 
 def previous_wave_for(wave: SurveyWave, municipality: Municipality) -> SurveyWave | None:
     earlier = [
-        w
-        for w in waves_for_municipality(municipality.id)
-        if is_later(wave, w) and is_published(w)
+        w for w in waves_for_municipality(municipality.id) if is_later(wave, w) and is_published(w)
     ]
     return earlier[0] if earlier else None
 
