@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 
 from uprest.accounts.models import Role
-from uprest.extensions import db
 from uprest.courses.models import Module
+from uprest.extensions import db
 from uprest.learning.models import Enrolment
 from uprest.xapi.models import Statement
 

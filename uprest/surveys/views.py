@@ -242,7 +242,8 @@ def _report_enrolment(outcome) -> None:
     for refusal in outcome.refused:
         flash(
             _(
-                "%(person)s was not enrolled in “%(module)s”: first they need to complete %(modules)s.",
+                "%(person)s was not enrolled in “%(module)s”: "
+                "first they need to complete %(modules)s.",
                 person=refusal.member.display_name,
                 module=title(refusal.module.slug),
                 modules=", ".join(f"“{title(s)}”" for s in refusal.prerequisites),
