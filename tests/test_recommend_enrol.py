@@ -1,5 +1,7 @@
 """From a business's gap profile to recommended modules, and enrolling staff in one step."""
 
+import re
+
 import sqlalchemy as sa
 
 from uprest.accounts.models import Role
@@ -139,3 +141,36 @@ def test_enrolling_several_staff_reports_who_waits_for_a_prerequisite(
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "0 enrolments made." in page and "1 of these enrolments existed already." in page
+
+
+def test_a_gap_no_module_covers_is_said_plainly(
+    client, courses, open_wave, answer_survey, login_as
+):
+    wave = open_wave()
+    manager = login_as(Role.MANAGER, locale="en")
+    # GRN-01: green-basics (level 2) covers 1 → 2; DIG-08: no module in tests/data/courses
+    answer_survey(
+        wave,
+        manager.business,
+        required={"GRN-01": 2, "DIG-08": 5},
+        current=[{"GRN-01": 1, "DIG-08": 1}],
+    )
+    html = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    top = html[html.index("Recommended competences to train") : html.index("Suggested modules")]
+    items = dict(re.findall(r'<strong title="([A-Z]+-\d+)">.*?</strong>(.*?)</li>', top, re.S))
+    assert "No module covers this gap yet." in items["DIG-08"]
+    assert "No module covers" not in items["GRN-01"]
+    assert "/learn/modules/green-basics" in html
+
+
+def test_a_module_aiming_past_the_level_needed_is_not_suggested(
+    client, courses, open_wave, answer_survey, login_as
+):
+    wave = open_wave()
+    manager = login_as(Role.MANAGER, locale="en")
+    # online-presence aims at DIG-01 level 3; this business needs level 2 (and has 1)
+    answer_survey(wave, manager.business, required={"DIG-01": 2}, current=[{"DIG-01": 1}])
+    html = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    assert "/learn/modules/online-presence" not in html
+    assert "No module covers this gap yet." in html
+    assert "No module in the catalogue covers these gaps at the level needed yet." in html
