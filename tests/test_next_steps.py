@@ -1,5 +1,7 @@
 """The home page tells each role what to do next and links to it (issue 13 §1)."""
 
+import re
+
 import sqlalchemy as sa
 
 from uprest.accounts import business_services
@@ -135,3 +137,48 @@ def test_home_page_is_translated(client, login_as, open_wave, create_business):
     login_as(Role.MANAGER, locale="sv")
     page = home(client)
     assert "What to do next" not in page and "Invite your staff" not in page
+
+
+def _answers(wave, create_business, answer_survey, n):
+    for _n in range(n):
+        answer_survey(
+            wave,
+            create_business(place="cervia"),
+            required={"DIG-08": 5, "GRN-01": 2},
+            current=[{"DIG-08": 1, "GRN-01": 1}],
+        )
+
+
+def test_trainer_sees_uncovered_gaps_by_competence_name_only(
+    client, login_as, courses, open_wave, close_wave, answer_survey, create_business
+):
+    wave = open_wave()
+    _answers(wave, create_business, answer_survey, 5)
+    close_wave(wave)
+    login_as(Role.TRAINER, locale="en")
+    page = home(client)
+    step = re.search(r"<li>Uncovered gaps in Cervia:([^<]*)<a", page)
+    assert step, page
+    # DIG-08 has no module; GRN-01's gap is covered by green-basics (level 2)
+    assert "AI tools for small businesses" in step.group(1)
+    assert "Energy efficiency" not in step.group(1)
+    assert not re.search(r"\d", step.group(1))  # names only: no counts, no figures
+    assert 'href="/authoring/modules/new"' in page
+
+
+def test_trainer_learns_nothing_of_a_group_below_the_threshold(
+    client, login_as, courses, open_wave, close_wave, answer_survey, create_business
+):
+    wave = open_wave()
+    _answers(wave, create_business, answer_survey, 4)  # fewer than 5 businesses
+    close_wave(wave)
+    login_as(Role.TRAINER, locale="en")
+    assert "Uncovered gaps" not in home(client)
+
+
+def test_trainer_learns_nothing_of_an_open_wave(
+    client, login_as, courses, open_wave, answer_survey, create_business
+):
+    _answers(open_wave(), create_business, answer_survey, 6)
+    login_as(Role.TRAINER, locale="en")
+    assert "Uncovered gaps" not in home(client)

@@ -41,6 +41,8 @@ def next_steps(user: User, *, today: date, locale: str) -> list[Step]:
         steps += _learning_steps(user, locale)
     if user.role in (Role.TRAINER, Role.ADMIN):
         steps += _authoring_steps()
+    if user.role is Role.TRAINER:
+        steps += _uncovered_steps(user)
     if user.role in (Role.REVIEWER, Role.ADMIN):
         steps += _confirmation_steps(user)
     if user.role is Role.REVIEWER:
@@ -203,6 +205,35 @@ def module_title(module: Module) -> str:
     """The draft's title in its default language (the authoring pages' name for it)."""
     text = module.draft.get("text", {}).get(draft.default_language(module.draft), {})
     return text.get("title") or module.slug
+
+
+def _uncovered_steps(user: User) -> list[Step]:
+    """Gaps no module covers, for the trainer's municipality, or for every municipality when
+    the trainer works for the whole consortium (no municipality of their own)."""
+    from uprest.reports.uncovered import uncovered_gaps
+    from uprest.surveys.recommend import catalogue_modules
+
+    own = user.home_municipality
+    places = [own] if own is not None else business_services.list_municipalities()
+    catalogue = catalogue_modules()
+    steps = []
+    for place in places:
+        found = uncovered_gaps(place, catalogue)
+        if found is None or not found.competences:
+            continue
+        steps.append(
+            Step(
+                _(
+                    "Uncovered gaps in %(municipality)s: no module covers %(competences)s at the "
+                    "level needed.",
+                    municipality=place.name,
+                    competences=", ".join(c.name for c in found.competences),
+                ),
+                url_for("uprest.authoring.new_module"),
+                _("Create a module"),
+            )
+        )
+    return steps
 
 
 def untranslated_locales(module: Module) -> list[str]:
