@@ -65,7 +65,7 @@ def _survey_steps(user: User, today: date) -> list[Step]:
                 Step(
                     _(
                         "The business survey “%(wave)s” is open until %(date)s.",
-                        wave=row.wave.title,
+                        wave=row.wave.display_title,
                         date=_date(row.wave.closes_on),
                     ),
                     url_for(
@@ -85,7 +85,7 @@ def _survey_steps(user: User, today: date) -> list[Step]:
                 Step(
                     _(
                         "Your self-assessment in “%(wave)s” is open until %(date)s.",
-                        wave=row.wave.title,
+                        wave=row.wave.display_title,
                         date=_date(row.wave.closes_on),
                     ),
                     url_for(
@@ -276,7 +276,7 @@ def _reviewer_steps(user: User, today: date) -> list[Step]:
             Step(
                 _(
                     "The summary of “%(wave)s”, which closed on %(date)s, is published.",
-                    wave=newest.title,
+                    wave=newest.display_title,
                     date=_date(newest.closes_on),
                 ),
                 url_for(
