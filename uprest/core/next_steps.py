@@ -224,8 +224,8 @@ def _uncovered_steps(user: User) -> list[Step]:
         steps.append(
             Step(
                 _(
-                    "Uncovered gaps in %(municipality)s: no module covers %(competences)s at the "
-                    "level needed.",
+                    "Uncovered gaps in %(municipality)s, which no module covers at the level "
+                    "needed: %(competences)s.",
                     municipality=place.name,
                     competences=", ".join(c.name for c in found.competences),
                 ),
