@@ -22,3 +22,21 @@ def test_favicon_is_linked_and_served(client):
 def test_favicon_for_signed_in_users_too(client, login_as):
     login_as(Role.LEARNER)
     assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(
+    client, login_as, create_user, create_business, monkeypatch
+):
+    from uprest.accounts import admin_services
+
+    monkeypatch.setattr(admin_services, "PAGE_SIZE", 2)
+    login_as(Role.ADMIN, locale="en", display_name="Aaron Admin")
+    for n in range(4):
+        create_user(display_name=f"Zed Person {n}")
+    page = client.get("/admin/users?page=999").get_data(as_text=True)
+    assert "Page 3 of 3" in page and "Zed Person 3" in page
+    assert "Page 1 of 3" in client.get("/admin/users?page=-4").get_data(as_text=True)
+    for n in range(5):
+        create_business(f"Zulu Inn {n}")
+    businesses = client.get("/admin/businesses?page=999").get_data(as_text=True)
+    assert "Page 3 of 3" in businesses and "Zulu Inn 4" in businesses
