@@ -40,3 +40,39 @@ def test_a_page_number_past_the_end_shows_the_last_page(
         create_business(f"Zulu Inn {n}")
     businesses = client.get("/admin/businesses?page=999").get_data(as_text=True)
     assert "Page 3 of 3" in businesses and "Zulu Inn 4" in businesses
+
+
+def _choose_on_login_page(client, locale):
+    client.post("/logout")
+    client.post("/locale", data={"locale": locale, "next": "/login"})
+
+
+def test_a_language_chosen_on_the_login_page_is_kept_after_sign_in(client, create_user):
+    from tests.conftest import PASSWORD
+
+    user = create_user(locale="it")  # the language they registered in: not a choice
+    _choose_on_login_page(client, "lv")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert '<html lang="lv">' in client.get("/").get_data(as_text=True)
+    assert user.locale == "lv" and user.is_locale_chosen
+    # signing in elsewhere later without choosing keeps it
+    client.delete_cookie("uprest_locale")
+    client.post("/logout")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert '<html lang="lv">' in client.get("/").get_data(as_text=True)
+
+
+def test_an_earlier_choice_wins_over_the_login_page(client, create_user, login):
+    from tests.conftest import PASSWORD
+
+    user = create_user(locale="it")
+    login(user)
+    client.post(
+        "/profile",
+        data={"profile-display_name": "Kim", "profile-locale": "sv", "profile-submit": "y"},
+    )
+    assert user.locale == "sv" and user.is_locale_chosen
+    _choose_on_login_page(client, "et")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert '<html lang="sv">' in client.get("/").get_data(as_text=True)
+    assert user.locale == "sv"

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from uprest.accounts.models import Role
+from uprest.accounts.services import choose_locale
 from uprest.core.navigation import redirect_back
 from uprest.core.next_steps import next_steps
 from uprest.core.templating import render
@@ -44,7 +45,7 @@ def set_locale():
     if not is_supported(locale):
         return response
     if current_user.is_authenticated:
-        current_user.locale = locale
+        choose_locale(current_user, locale)
         db.session.commit()
     response.set_cookie(
         current_app.config["UPREST_LOCALE_COOKIE"],
