@@ -2,7 +2,7 @@
 
 import re
 
-from uprest.accounts.models import Role
+from uprest.accounts.models import Role, SizeBand
 
 
 def test_favicon_is_linked_and_served(client):
@@ -76,3 +76,47 @@ def test_an_earlier_choice_wins_over_the_login_page(client, create_user, login):
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert '<html lang="sv">' in client.get("/").get_data(as_text=True)
     assert user.locale == "sv"
+
+
+def test_translate_page_labels_say_what_each_text_is_for(client, login_as, courses):
+    login_as(Role.TRAINER, locale="en")
+    page = client.get("/authoring/modules/online-presence/translate/it").get_data(as_text=True)
+    labels = re.findall(r'<label class="visually-hidden" for="([^"]+)">([^<]+)</label>', page)
+    by_field = dict(labels)
+    assert by_field["t-title"] == "Module title"
+    assert by_field["t-quiz.q1.prompt"] == "Question 1"
+    assert by_field["t-quiz.q2.options.b"] == "Question 2, option b"
+    assert by_field["t-quiz.q1.feedback.a"] == "Question 1, feedback on option a"
+    assert by_field["t-quiz.q5.answers"] == "Question 5, accepted answers (one per line)"
+    assert by_field["t-quiz.q6.pairs.p2.right"] == "Question 6, pair 2, right side"
+    assert by_field["t-quiz.q3.feedback.incorrect"] == "Question 3, feedback on a wrong answer"
+    assert by_field["b-why-be-found"] == "Lesson 1 text"
+    assert not [text for _field, text in labels if "." in text and " " not in text]  # no raw keys
+
+
+def test_chart_legend_style_does_not_squeeze_the_translate_labels():
+    from uprest.config import PACKAGE_DIR
+
+    css = re.sub(r"/\*.*?\*/", "", (PACKAGE_DIR / "static" / "uprest.css").read_text(), flags=re.S)
+    rules = re.findall(r"([^{}]+)\{([^}]*width:\s*\.9rem[^}]*)\}", css)
+    assert rules and all(selector.strip().startswith(".chart ") for selector, _body in rules)
+
+
+def test_wide_report_tables_scroll_by_keyboard(
+    client, login_as, open_wave, close_wave, answer_survey, create_business, municipality
+):
+    wave = open_wave()
+    for n in range(10):
+        business = create_business(place="cervia", size_band=list(SizeBand)[n % 2])
+        answer_survey(wave, business, required=4, current=[2])
+    close_wave(wave)
+    login_as(Role.REVIEWER, locale="en")
+    page = client.get(f"/reports/{municipality('cervia').id}/waves/{wave.id}").get_data(
+        as_text=True
+    )
+    wrappers = re.findall(r'<div class="scroll"([^>]*)>', page)
+    assert len(wrappers) >= 3  # every competence, by sector, by size (and distributions)
+    for attributes in wrappers:
+        assert 'tabindex="0"' in attributes and 'role="region"' in attributes
+        heading = re.search(r'aria-labelledby="([^"]+)"', attributes).group(1)
+        assert f'<h2 id="{heading}">' in page

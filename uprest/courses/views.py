@@ -19,6 +19,7 @@ from uprest.courses.forms import (
     NewModuleForm,
     mark_language,
 )
+from uprest.courses.labels import Purposes
 from uprest.courses.markdown import render_markdown
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
@@ -255,6 +256,7 @@ def translate(slug: str, locale: str):
         ],
         completeness=doc.completeness(found.draft, locale),
         label=doc.key_label,
+        purpose=Purposes(found.draft["module"]),
     )
 
 
