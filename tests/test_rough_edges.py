@@ -120,3 +120,26 @@ def test_wide_report_tables_scroll_by_keyboard(
         assert 'tabindex="0"' in attributes and 'role="region"' in attributes
         heading = re.search(r'aria-labelledby="([^"]+)"', attributes).group(1)
         assert f'<h2 id="{heading}">' in page
+
+
+def _css() -> str:
+    from uprest.config import PACKAGE_DIR
+
+    return re.sub(r"/\*.*?\*/", "", (PACKAGE_DIR / "static" / "uprest.css").read_text(), flags=re.S)
+
+
+def test_number_and_date_inputs_are_styled_like_the_others():
+    rule = next(
+        body
+        for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", _css())
+        if "input[type=text]" in selector
+    )
+    selector = next(s for s, b in re.findall(r"([^{}]+)\{([^}]*)\}", _css()) if b == rule)
+    assert "input[type=number]" in selector and "input[type=date]" in selector
+    assert "min-height: 44px" in rule  # a touch target well above 24 px
+
+
+def test_long_names_wrap():
+    rules = dict((s.strip(), b) for s, b in re.findall(r"([^{}]+)\{([^}]*)\}", _css()))
+    wrapping = next(b for s, b in rules.items() if s.startswith("h1, h2, h3, th, td"))
+    assert "overflow-wrap: anywhere" in wrapping
