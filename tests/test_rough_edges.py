@@ -143,3 +143,23 @@ def test_long_names_wrap():
     rules = dict((s.strip(), b) for s, b in re.findall(r"([^{}]+)\{([^}]*)\}", _css()))
     wrapping = next(b for s, b in rules.items() if s.startswith("h1, h2, h3, th, td"))
     assert "overflow-wrap: anywhere" in wrapping
+
+
+def test_module_competence_codes_come_from_the_framework(client, login_as, courses):
+    from uprest.courses import services as course_services
+    from uprest.extensions import db
+
+    login_as(Role.TRAINER, locale="en")
+    module = course_services.get_module("green-basics")
+    before = dict(module.draft)
+    data = {"title": "X", "default_language": "en", "estimated_minutes": 5}
+    response = client.post(
+        "/authoring/modules/green-basics", data={**data, "competences": "GRN-01 2\nXYZ-99 3"}
+    )
+    assert "XYZ-99 is not a competence of the framework." in response.get_data(as_text=True)
+    db.session.refresh(module)
+    assert module.draft == before
+    page = client.get("/authoring/modules/green-basics").get_data(as_text=True)
+    assert "<code>GRN-01</code> Energy efficiency" in page  # the codes to choose from
+    ok = client.post("/authoring/modules/green-basics", data={**data, "competences": "GRN-02 2"})
+    assert ok.status_code == 302

@@ -24,6 +24,7 @@ from uprest.courses.markdown import render_markdown
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _
+from uprest.surveys.framework import competence_names
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
@@ -132,6 +133,7 @@ def module(slug: str):
         unpublished=services.has_unpublished_changes(found, latest),
         problems=validate_document(found.draft),
         completeness=[(code, *doc.completeness(found.draft, code)) for code in LOCALES],
+        competence_names=competence_names(),
     )
 
 
