@@ -163,3 +163,29 @@ def test_module_competence_codes_come_from_the_framework(client, login_as, cours
     assert "<code>GRN-01</code> Energy efficiency" in page  # the codes to choose from
     ok = client.post("/authoring/modules/green-basics", data={**data, "competences": "GRN-02 2"})
     assert ok.status_code == 302
+
+
+def test_publishing_incomplete_translations_asks_to_confirm(client, login_as, courses):
+    from uprest.courses import services as course_services
+    from uprest.extensions import db
+
+    login_as(Role.TRAINER, locale="en")
+    module = course_services.get_module("green-basics")  # in en and sv only
+    data = {
+        "title": "Green basics, again",
+        "summary": "Save energy and water.",
+        "default_language": "en",
+        "estimated_minutes": 20,
+    }
+    client.post("/authoring/modules/green-basics", data={**data, "competences": "GRN-01 2"})
+    page = client.get("/authoring/modules/green-basics").get_data(as_text=True)
+    assert "Not every text is translated into: Italian, Latvian, Estonian." in page
+    assert 'name="confirm_incomplete"' in page
+    refused = client.post("/authoring/modules/green-basics/publish", follow_redirects=True)
+    text = refused.get_data(as_text=True)
+    assert "Not published: confirm that learners may see Italian, Latvian, Estonian" in text
+    db.session.refresh(module)
+    assert [v.number for v in module.versions] == [1]
+    client.post("/authoring/modules/green-basics/publish", data={"confirm_incomplete": "y"})
+    db.session.refresh(module)
+    assert [v.number for v in module.versions] == [1, 2]

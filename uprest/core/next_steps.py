@@ -14,11 +14,10 @@ from flask import url_for
 
 from uprest.accounts import business_services
 from uprest.accounts.models import Role, User
-from uprest.courses import document as course_document
 from uprest.courses import draft
 from uprest.courses import services as course_services
 from uprest.courses.models import Module
-from uprest.i18n import LOCALES, _, ngettext
+from uprest.i18n import _, ngettext
 
 
 @dataclass
@@ -185,7 +184,7 @@ def _authoring_steps() -> list[Step]:
             )
         )
     for module, _version in modules:
-        missing = untranslated_locales(module)
+        missing = course_services.untranslated_locales(module)
         if missing:
             steps.append(
                 Step(
@@ -234,16 +233,6 @@ def _uncovered_steps(user: User) -> list[Step]:
             )
         )
     return steps
-
-
-def untranslated_locales(module: Module) -> list[str]:
-    """The locales of ``module``'s draft with any string or lesson not yet translated."""
-    missing = []
-    for code in LOCALES:
-        done, total = course_document.completeness(module.draft, code)
-        if done < total:
-            missing.append(code)
-    return missing
 
 
 def _confirmation_steps(user: User) -> list[Step]:

@@ -23,7 +23,7 @@ from uprest.courses.labels import Purposes
 from uprest.courses.markdown import render_markdown
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
-from uprest.i18n import LOCALES, _
+from uprest.i18n import LOCALES, _, language_name
 from uprest.surveys.framework import competence_names
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
@@ -122,6 +122,7 @@ def module(slug: str):
         if saved:
             return redirect(url_for(".module", slug=slug))
     latest = services.latest_version(found)
+    incomplete = services.untranslated_locales(found)
     return render(
         "uprest/courses/module.html",
         module=found,
@@ -134,6 +135,8 @@ def module(slug: str):
         problems=validate_document(found.draft),
         completeness=[(code, *doc.completeness(found.draft, code)) for code in LOCALES],
         competence_names=competence_names(),
+        incomplete=incomplete,
+        incomplete_names=", ".join(language_name(code) for code in incomplete),
     )
 
 
@@ -266,6 +269,16 @@ def translate(slug: str, locale: str):
 def publish(slug: str):
     found = get_module_or_404(slug)
     if ConfirmForm().validate_on_submit():
+        incomplete = services.untranslated_locales(found)
+        if incomplete and not request.form.get("confirm_incomplete"):
+            flash(
+                _(
+                    "Not published: confirm that learners may see %(languages)s incomplete.",
+                    languages=", ".join(language_name(code) for code in incomplete),
+                ),
+                "error",
+            )
+            return redirect(url_for(".module", slug=slug))
         try:
             version = services.publish(found, user=current_user)
         except ServiceError as error:
