@@ -23,7 +23,6 @@ EXPECTED = {
     "uprest.core.home": PUBLIC,
     "uprest.core.set_locale": PUBLIC,
     "uprest.core.health": PUBLIC,
-    "uprest.core.favicon": PUBLIC,
     "uprest.core.privacy": PUBLIC,
     "uprest.accounts.login": PUBLIC,
     "uprest.accounts.register": PUBLIC,

@@ -15,8 +15,6 @@ def test_favicon_is_linked_and_served(client):
         assert b"<svg" in served.get_data()
     finally:
         served.close()
-    root = client.get("/favicon.ico")
-    assert root.status_code == 301 and root.location.endswith(icon.group(1))
 
 
 def test_favicon_for_signed_in_users_too(client, login_as):
@@ -189,3 +187,59 @@ def test_publishing_incomplete_translations_asks_to_confirm(client, login_as, co
     client.post("/authoring/modules/green-basics/publish", data={"confirm_incomplete": "y"})
     db.session.refresh(module)
     assert [v.number for v in module.versions] == [1, 2]
+
+
+def _asks(response, question: str) -> str:
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"<h1>{question}" in page
+    assert '<input type="hidden" name="confirmed" value="yes">' in page
+    return page
+
+
+def test_removing_staff_and_withdrawing_invitations_ask_first(client, login_as, create_user):
+    from uprest.accounts import business_services
+    from uprest.accounts.models import Invitation, User
+    from uprest.extensions import db
+
+    manager = login_as(Role.MANAGER, locale="en")
+    member = create_user(business=manager.business, display_name="Sam Staff")
+    invitation, _token = business_services.invite_staff(
+        business=manager.business, email="cook@example.org", invited_by=manager
+    )
+    db.session.commit()
+    name, invitation_id = manager.business.name, invitation.id
+    _asks(
+        client.post(f"/business/staff/{member.id}/remove"),
+        f"Remove Sam Staff from the staff of {name}?",
+    )
+    assert db.session.get(User, member.id).business_id == manager.business_id  # nothing yet
+    client.post(f"/business/staff/{member.id}/remove", data={"confirmed": "yes"})
+    assert db.session.get(User, member.id).business_id is None
+    _asks(
+        client.post(f"/business/invitations/{invitation_id}/revoke"),
+        "Withdraw the invitation to cook@example.org?",
+    )
+    assert db.session.get(Invitation, invitation_id) is not None
+    client.post(f"/business/invitations/{invitation_id}/revoke", data={"confirmed": "yes"})
+    assert db.session.get(Invitation, invitation_id) is None
+
+
+def test_removing_a_lesson_or_a_question_asks_first(client, login_as, courses):
+    from uprest.courses import services as course_services
+    from uprest.extensions import db
+
+    login_as(Role.TRAINER, locale="en")
+    module = course_services.get_module("online-presence")
+    url = "/authoring/modules/online-presence"
+    page = _asks(client.post(f"{url}/lessons/why-be-found/delete"), "Remove the lesson “")
+    assert 'href="/authoring/modules/online-presence"' in page  # the way back
+    assert client.post(f"{url}/lessons/no-such-lesson/delete").status_code == 404
+    _asks(client.post(f"{url}/quiz/q2/delete"), "Remove question 2?")
+    db.session.refresh(module)
+    assert len(module.draft["module"]["lessons"]) == 2
+    assert len(module.draft["module"]["quiz"]["questions"]) == 6
+    client.post(f"{url}/lessons/why-be-found/delete", data={"confirmed": "yes"})
+    client.post(f"{url}/quiz/q2/delete", data={"confirmed": "yes"})
+    db.session.refresh(module)
+    assert [item["slug"] for item in module.draft["module"]["lessons"]] == ["your-website"]
+    assert "q2" not in [q["id"] for q in module.draft["module"]["quiz"]["questions"]]

@@ -13,6 +13,7 @@ from uprest.accounts.permissions import (
     own_business_or_403,
     roles_required,
 )
+from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error, choices
 from uprest.core.mailer import compose_mail
@@ -145,11 +146,17 @@ def invite():
     return _staff_page(business, form, 400)
 
 
-def _staff_action(action, success_message):
-    """Run one POST-only staff action for the manager's own business, then show the staff page."""
+def _staff_action(action, success_message, confirm=None):
+    """Run one POST-only staff action for the manager's own business, then show the staff page.
+
+    ``confirm(business)``, for a destructive action, gives the question and the button of the
+    page that asks first (``core.confirm``)."""
     business = own_business_or_403(current_user)
     if not ConfirmForm().validate_on_submit():
         return _staff_page(business, InviteForm(), 400)
+    if confirm is not None and not is_confirmed():
+        question, button = confirm(business)
+        return ask(question=question, button=button, cancel_url=url_for("uprest.business.staff"))
     try:
         action(business)
     except ServiceError as error:
@@ -167,6 +174,13 @@ def revoke_invitation(invitation_id: int):
     return _staff_action(
         lambda b: bs.revoke_invitation(get_invitation_or_404(b, invitation_id)),
         lambda: _("The invitation has been withdrawn."),
+        lambda b: (
+            _(
+                "Withdraw the invitation to %(email)s?",
+                email=get_invitation_or_404(b, invitation_id).email,
+            ),
+            _("Withdraw the invitation"),
+        ),
     )
 
 
@@ -178,6 +192,14 @@ def remove_staff(user_id: int):
             business=b, member=get_staff_member_or_404(b, user_id), acting=current_user
         ),
         lambda: _("The staff member has been removed from the business."),
+        lambda b: (
+            _(
+                "Remove %(name)s from the staff of %(business)s?",
+                name=get_staff_member_or_404(b, user_id).display_name,
+                business=b.name,
+            ),
+            _("Remove from the staff"),
+        ),
     )
 
 

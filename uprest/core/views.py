@@ -1,6 +1,6 @@
 """The home page per role, the language switch and a health check."""
 
-from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from uprest.accounts.models import Role
@@ -56,12 +56,6 @@ def set_locale():
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )
     return response
-
-
-@bp.get("/favicon.ico")
-def favicon():
-    """Browsers ask for /favicon.ico whatever the page says; the icon is an SVG."""
-    return redirect(url_for("uprest.static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")

@@ -6,6 +6,7 @@ from flask_login import current_user
 from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_module_or_404, roles_required
+from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
 from uprest.core.templating import render
@@ -207,10 +208,28 @@ def move_lesson(slug: str, lesson: str):
     return redirect(url_for(".module", slug=slug))
 
 
+def lesson_title(module, lesson: str) -> str:
+    """A lesson's title in the module's default language (its slug when it has none)."""
+    text = module.draft.get("text", {}).get(draft.default_language(module.draft), {})
+    return text.get("lessons", {}).get(lesson) or lesson
+
+
 @bp.post("/modules/<slug>/lessons/<lesson>/delete")
 def delete_lesson(slug: str, lesson: str):
     found = get_module_or_404(slug)
     if ConfirmForm().validate_on_submit():
+        if not is_confirmed():
+            if lesson not in [item.get("slug") for item in doc.lessons(found.draft["module"])]:
+                abort(404)
+            return ask(
+                question=_("Remove the lesson “%(lesson)s”?", lesson=lesson_title(found, lesson)),
+                detail=_(
+                    "Its texts in every language are removed too; "
+                    "versions already published keep it."
+                ),
+                button=_("Remove the lesson"),
+                cancel_url=url_for(".module", slug=slug),
+            )
         change_draft(
             found, lambda d: draft.remove_lesson(d, lesson), _("The lesson has been removed.")
         )
