@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from uprest.accounts.models import Role, SizeBand
 
 
@@ -243,3 +245,48 @@ def test_removing_a_lesson_or_a_question_asks_first(client, login_as, courses):
     db.session.refresh(module)
     assert [item["slug"] for item in module.draft["module"]["lessons"]] == ["your-website"]
     assert "q2" not in [q["id"] for q in module.draft["module"]["quiz"]["questions"]]
+
+
+def _duplicate_ids(page: str) -> list[str]:
+    assert 'name="csrf_token"' in page and 'id="False"' not in page and " id " not in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.fixture
+def csrf_on(app):
+    """Forms as in production: each carries its CSRF token (a hidden input)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_pages_with_several_forms_have_unique_ids(
+    client, login_as, create_user, courses, open_wave, csrf_on, app
+):
+    from uprest.accounts import business_services
+    from uprest.extensions import db
+
+    app.config["WTF_CSRF_ENABLED"] = False  # signing in goes through a form too
+    manager = login_as(Role.MANAGER, locale="en")
+    app.config["WTF_CSRF_ENABLED"] = True
+    create_user(business=manager.business)
+    business_services.invite_staff(
+        business=manager.business, email="cook@example.org", invited_by=manager
+    )
+    db.session.commit()
+    for url in ("/", "/business/", "/business/staff", "/profile", "/learn/modules/green-basics"):
+        assert _duplicate_ids(client.get(url).get_data(as_text=True)) == [], url
+    app.config["WTF_CSRF_ENABLED"] = False
+    login_as(Role.TRAINER, locale="en")
+    app.config["WTF_CSRF_ENABLED"] = True
+    for url in (
+        "/authoring/modules/online-presence",
+        "/authoring/modules/online-presence/quiz",
+        "/authoring/modules/online-presence/translate/sv",
+        "/authoring/paths/digital-basics",
+        "/surveys/waves/new",
+    ):
+        assert _duplicate_ids(client.get(url).get_data(as_text=True)) == [], url
