@@ -129,6 +129,9 @@ def test_admin_sees_businesses_to_confirm_and_dead_letters(
     page = home(client)
     assert "1 learning record could not be forwarded and waits for you." in page
     assert 'href="/admin/xapi-outbox"' in page
+    # the queues come first, the authoring after them
+    order = [page.index(t) for t in ("waiting to be confirmed", "could not be forwarded")]
+    assert order == sorted(order) and order[-1] < page.index("is not fully translated")
     assert admin.role is Role.ADMIN
 
 

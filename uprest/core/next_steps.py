@@ -32,23 +32,18 @@ class Step:
 
 def next_steps(user: User, *, today: date, locale: str) -> list[Step]:
     """The steps for ``user``'s role, most pressing first; empty when nothing is waiting."""
-    steps: list[Step] = []
-    if user.role in (Role.LEARNER, Role.MANAGER):
-        steps += _survey_steps(user, today)
-        if user.role is Role.MANAGER and user.business is not None:
+    role = user.role
+    if role in (Role.LEARNER, Role.MANAGER):
+        steps = _survey_steps(user, today)
+        if role is Role.MANAGER and user.business is not None:
             steps += _staff_steps(user)
-        steps += _learning_steps(user, locale)
-    if user.role in (Role.TRAINER, Role.ADMIN):
-        steps += _authoring_steps()
-    if user.role is Role.TRAINER:
-        steps += _uncovered_steps(user)
-    if user.role in (Role.REVIEWER, Role.ADMIN):
-        steps += _confirmation_steps(user)
-    if user.role is Role.REVIEWER:
-        steps += _reviewer_steps(user, today)
-    if user.role is Role.ADMIN:
-        steps += _forwarding_steps()
-    return steps
+        return steps + _learning_steps(user, locale)
+    if role is Role.TRAINER:
+        return _authoring_steps() + _uncovered_steps(user)
+    if role is Role.REVIEWER:
+        return _reviewer_steps(user, today, _confirmation_steps(user))
+    # an administrator's queues come before their authoring
+    return _confirmation_steps(user) + _forwarding_steps() + _authoring_steps()
 
 
 def _survey_steps(user: User, today: date) -> list[Step]:
@@ -252,11 +247,13 @@ def _confirmation_steps(user: User) -> list[Step]:
     ]
 
 
-def _reviewer_steps(user: User, today: date) -> list[Step]:
+def _reviewer_steps(user: User, today: date, confirmations: list[Step]) -> list[Step]:
+    """The newest published summary first, then the businesses to confirm, then the
+    municipality's overview."""
     from uprest.surveys.services import waves_for_municipality
 
     if user.municipality_id is None:
-        return []
+        return confirmations
     closed = [w for w in waves_for_municipality(user.municipality_id) if w.is_closed_on(today)]
     steps = []
     if closed:
@@ -276,6 +273,7 @@ def _reviewer_steps(user: User, today: date) -> list[Step]:
                 _("Read the summary"),
             )
         )
+    steps += confirmations
     steps.append(
         Step(
             _("How many businesses of your municipality have registered, by sector and size."),
