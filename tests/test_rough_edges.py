@@ -143,6 +143,7 @@ def test_long_names_wrap():
     rules = dict((s.strip(), b) for s, b in re.findall(r"([^{}]+)\{([^}]*)\}", _css()))
     wrapping = next(b for s, b in rules.items() if s.startswith("h1, h2, h3, th, td"))
     assert "overflow-wrap: anywhere" in wrapping
+    assert "overflow-wrap: normal" in rules[".scroll th, .scroll td"]  # these scroll instead
 
 
 def test_module_competence_codes_come_from_the_framework(client, login_as, courses):
