@@ -9,6 +9,8 @@ from uprest.accounts.models import Business, Invitation, PrivacyConsent, Role, U
 from uprest.core.time import utcnow
 from uprest.extensions import db
 
+CONFIRMED = {"confirmed": "yes"}  # the second post, from the page that asks first
+
 
 def test_learner_registers_a_business_and_becomes_its_manager(client, login_as, municipality):
     user = login_as(Role.LEARNER)
@@ -122,7 +124,10 @@ def test_manager_withdraws_an_invitation(client, login_as, outbox):
     login_as(Role.MANAGER)
     _invite(client)
     invitation = db.session.scalar(db.select(Invitation))
-    assert client.post(f"/business/invitations/{invitation.id}/revoke").status_code == 302
+    assert (
+        client.post(f"/business/invitations/{invitation.id}/revoke", data=CONFIRMED).status_code
+        == 302
+    )
     assert db.session.scalar(db.select(Invitation)) is None
 
 
@@ -140,13 +145,13 @@ def test_manager_removes_and_promotes_staff(client, login_as, create_user):
     second = create_user(business=manager.business)
     assert client.post(f"/business/staff/{first.id}/make-manager").status_code == 302
     assert first.role is Role.MANAGER
-    assert client.post(f"/business/staff/{second.id}/remove").status_code == 302
+    assert client.post(f"/business/staff/{second.id}/remove", data=CONFIRMED).status_code == 302
     assert second.business is None
 
 
 def test_manager_cannot_remove_themselves(client, login_as):
     manager = login_as(Role.MANAGER)
-    client.post(f"/business/staff/{manager.id}/remove")
+    client.post(f"/business/staff/{manager.id}/remove", data=CONFIRMED)
     assert manager.business is not None
 
 
@@ -158,9 +163,12 @@ def test_manager_sees_only_their_own_business(client, login_as, create_user, cre
         business=elsewhere, email="x@example.org", invited_by=outsider
     )
     db.session.commit()
-    assert client.post(f"/business/staff/{outsider.id}/remove").status_code == 404
+    assert client.post(f"/business/staff/{outsider.id}/remove", data=CONFIRMED).status_code == 404
     assert client.post(f"/business/staff/{outsider.id}/make-manager").status_code == 404
-    assert client.post(f"/business/invitations/{invitation.id}/revoke").status_code == 404
+    assert (
+        client.post(f"/business/invitations/{invitation.id}/revoke", data=CONFIRMED).status_code
+        == 404
+    )
     assert outsider.business_id == elsewhere.id
     assert db.session.get(Invitation, invitation.id) is not None
     assert elsewhere.name not in client.get("/business/staff").get_data(as_text=True)

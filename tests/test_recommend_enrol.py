@@ -1,8 +1,11 @@
 """From a business's gap profile to recommended modules, and enrolling staff in one step."""
 
+import re
+
 import sqlalchemy as sa
 
 from uprest.accounts.models import Role
+from uprest.courses.models import Module
 from uprest.extensions import db
 from uprest.learning.models import Enrolment
 from uprest.xapi.models import Statement
@@ -92,3 +95,82 @@ def test_suggested_modules_shown_in_another_language_say_so(
     db.session.commit()
     page = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
     assert 'href="/learn/modules/green-basics">Grön grund</a>' in page
+
+
+def test_enrolling_several_staff_reports_who_waits_for_a_prerequisite(
+    client, courses, open_wave, login, create_user, create_business
+):
+    """Each pair that can be enrolled is; a pair blocked by a path's prerequisite is named."""
+    from uprest.courses import services as course_services
+    from uprest.learning import services as learning
+
+    business = create_business("Canal Café")
+    manager = create_user(Role.MANAGER, business=business, locale="en")
+    on_path = create_user(business=business, display_name="Pat Path")
+    free = create_user(business=business, display_name="Fran Free")
+    learning.follow_path(on_path, course_services.get_path("digital-basics"))
+    db.session.commit()
+    wave = open_wave()
+    login(manager)
+    response = client.post(
+        f"/surveys/{wave.id}/enrol",
+        data={
+            "member": [str(on_path.id), str(free.id)],
+            "module": ["green-basics", "online-presence"],
+        },
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    enrolled = db.session.execute(
+        sa.select(Enrolment.user_id, Enrolment.module_id).order_by(Enrolment.id)
+    ).all()
+    by_user = {}
+    for user_id, module_id in enrolled:
+        by_user.setdefault(user_id, set()).add(db.session.get(Module, module_id).slug)
+    assert by_user[free.id] == {"green-basics", "online-presence"}
+    assert by_user[on_path.id] == {"online-presence"}  # green-basics comes after it in the path
+    assert "3 enrolments made." in page
+    assert (
+        "Pat Path was not enrolled in “Green basics”: first they need to complete "
+        "“Be found online”." in page.replace("&#8220;", "“").replace("&#8221;", "”")
+    )
+    # again: nothing new, and the existing enrolments are said to exist
+    page = client.post(
+        f"/surveys/{wave.id}/enrol",
+        data={"member": [str(free.id)], "module": ["green-basics"]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "0 enrolments made." in page and "1 of these enrolments existed already." in page
+
+
+def test_a_gap_no_module_covers_is_said_plainly(
+    client, courses, open_wave, answer_survey, login_as
+):
+    wave = open_wave()
+    manager = login_as(Role.MANAGER, locale="en")
+    # GRN-01: green-basics (level 2) covers 1 → 2; DIG-08: no module in tests/data/courses
+    answer_survey(
+        wave,
+        manager.business,
+        required={"GRN-01": 2, "DIG-08": 5},
+        current=[{"GRN-01": 1, "DIG-08": 1}],
+    )
+    html = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    top = html[html.index("Recommended competences to train") : html.index("Suggested modules")]
+    items = dict(re.findall(r'<strong title="([A-Z]+-\d+)">.*?</strong>(.*?)</li>', top, re.S))
+    assert "No module covers this gap yet." in items["DIG-08"]
+    assert "No module covers" not in items["GRN-01"]
+    assert "/learn/modules/green-basics" in html
+
+
+def test_a_module_aiming_past_the_level_needed_is_not_suggested(
+    client, courses, open_wave, answer_survey, login_as
+):
+    wave = open_wave()
+    manager = login_as(Role.MANAGER, locale="en")
+    # online-presence aims at DIG-01 level 3; this business needs level 2 (and has 1)
+    answer_survey(wave, manager.business, required={"DIG-01": 2}, current=[{"DIG-01": 1}])
+    html = client.get(f"/surveys/{wave.id}/results").get_data(as_text=True)
+    assert "/learn/modules/online-presence" not in html
+    assert "No module covers this gap yet." in html
+    assert "No module in the catalogue covers these gaps at the level needed yet." in html

@@ -174,7 +174,12 @@ def test_change_between_waves(
     close_wave(after)
     login_as(Role.REVIEWER, locale="en")
     html = client.get(_summary_url(municipality("cervia"), after)).get_data(as_text=True)
-    assert "Change since Before training" in html and "−2.00" in html
+    assert "Change since the earlier wave “Before training”" in html and "−2.00" in html
+    # compared the other way round, the change still runs from the earlier wave to the later
+    url = _summary_url(municipality("cervia"), before) + f"?compare={after.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "Change from this wave to the later wave “After training”" in html
+    assert "−2.00" in html and "+2.00" not in html
 
 
 def test_export_validates_against_its_own_metadata(

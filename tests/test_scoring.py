@@ -144,6 +144,7 @@ MODULES = [
     recommend.ModuleTag("data-basics", "DIG-06", 2, "Data basics"),
     recommend.ModuleTag("data-dashboards", "DIG-06", 4, "Dashboards"),
     recommend.ModuleTag("energy", "GRN-01", 3, "Save energy"),
+    recommend.ModuleTag("website-plus", "DIG-01", 4, "Better websites"),
 ]
 
 
@@ -162,8 +163,15 @@ def test_recommend_modules_follows_the_priority_gaps_at_a_suitable_level():
     assert [(r.slug, r.code) for r in chosen] == [
         ("data-dashboards", "DIG-06"),  # level 4 = the required level
         ("data-basics", "DIG-06"),  # level 2 > current 1, still suitable
-        ("online-presence", "DIG-01"),  # level 5 overshoots required 3 by two steps
+        ("online-presence", "DIG-01"),  # levels 4 and 5 aim past the required 3
     ]
+
+
+def test_gaps_no_module_covers():
+    gaps = recommend.competences_to_train(_gaps())
+    assert recommend.uncovered(gaps, MODULES) == []
+    only_advanced = [m for m in MODULES if m.slug not in ("online-presence", "data-basics")]
+    assert [g.code for g in recommend.uncovered(gaps, only_advanced)] == ["DIG-01"]
 
 
 def test_recommend_modules_limit_and_no_catalogue():

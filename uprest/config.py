@@ -51,6 +51,8 @@ class Config:
     UPREST_LOCALES = ("en", "sv", "it", "lv", "et")
     UPREST_LOCALE_COOKIE = "uprest_locale"
 
+    # A site run by one municipality: businesses registering here belong to it (its slug).
+    UPREST_MUNICIPALITY = os.environ.get("UPREST_MUNICIPALITY", "")
     UPREST_INVITATION_DAYS = int(os.environ.get("UPREST_INVITATION_DAYS", "7"))
     UPREST_RESET_MAX_AGE = int(os.environ.get("UPREST_RESET_MAX_AGE", "3600"))
     # Sign-in attempts per (address, client IP), per address from anywhere, per client IP.

@@ -108,8 +108,20 @@ class Journey:
         assert response is None or response.status < 400, (self.page.url, response.status)
         self.arrived()
 
+    def _menu_is_folded(self) -> bool:
+        """On a phone the main menu folds into a button; True while it is closed."""
+        toggle = self.page.locator("summary.menu-toggle")
+        return toggle.is_visible() and self.page.locator("details.menu-fold[open]").count() == 0
+
+    def open_menu(self) -> None:
+        if self._menu_is_folded():
+            self.page.locator("summary.menu-toggle").click()
+
     def click(self, target) -> None:
-        """Click a link or a submit button (a selector or a locator) and wait for the next page."""
+        """Click a link or a submit button (a selector or a locator) and wait for the next page;
+        a target in the header's menu first opens the menu when a phone has folded it."""
+        if isinstance(target, str) and target.startswith(("nav ", "header ")):
+            self.open_menu()
         locator = self.page.locator(target) if isinstance(target, str) else target
         with self.navigation():
             locator.click()
@@ -145,7 +157,11 @@ class Journey:
     # -- keyboard only ---------------------------------------------------------------------
 
     def tab_to(self, selector: str, *, limit: int = 150) -> None:
-        """Press Tab until ``selector`` has the focus, which must then be visible."""
+        """Press Tab until ``selector`` has the focus, which must then be visible; a target in
+        a folded phone menu is reached by opening the menu from the keyboard first."""
+        if selector.startswith(("nav ", "header ")) and self._menu_is_folded():
+            self.tab_to("summary.menu-toggle", limit=limit)
+            self.page.keyboard.press("Enter")
         for _ in range(limit):
             self.page.keyboard.press("Tab")
             if self.page.evaluate(FOCUSED_MATCHES, selector):

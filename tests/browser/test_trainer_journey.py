@@ -77,7 +77,11 @@ def test_trainer_authors_translates_publishes_and_sees_records(live, journey, lo
     assert "100" in t.page.locator(".progress-value").inner_text()
 
     t.click(f"nav.breadcrumbs a[href='/authoring/modules/{slug}']")
-    t.click(f"form[action='/authoring/modules/{slug}/publish'] [type=submit]")
+    # Italian, Latvian and Estonian are still missing: publishing asks to confirm
+    publish = t.page.locator(f"form[action='/authoring/modules/{slug}/publish']")
+    assert publish.locator(".untranslated").count() == 1
+    publish.locator("#confirm_incomplete").check()
+    t.click(publish.locator("[type=submit]"))
     assert t.t("Version %(number)s has been published.", number=1) in t.flash()
 
     learner = journey("sv", phone=True)

@@ -12,6 +12,14 @@ from uprest.i18n import LOCALES, _l
 PAGE_SIZE = 25
 
 
+def _page_of(stmt, page: int):
+    """A page of ``stmt``; a number past the end gives the last page, not an empty one."""
+    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+    if pagination.pages and pagination.page > pagination.pages:
+        pagination = db.paginate(stmt, page=pagination.pages, per_page=PAGE_SIZE, error_out=False)
+    return pagination
+
+
 def search_users(*, query: str = "", page: int = 1):
     stmt = (
         sa.select(User)
@@ -26,7 +34,7 @@ def search_users(*, query: str = "", page: int = 1):
                 sa.func.lower(User.display_name).like(pattern),
             )
         )
-    return db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+    return _page_of(stmt, page)
 
 
 def search_businesses(*, municipality_id: int | None = None, page: int = 1):
@@ -38,7 +46,7 @@ def search_businesses(*, municipality_id: int | None = None, page: int = 1):
     )
     if municipality_id:
         stmt = stmt.where(Business.municipality_id == municipality_id)
-    pagination = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False)
+    pagination = _page_of(stmt, page)
     ids = [business.id for business in pagination.items]
     counts = (
         dict(

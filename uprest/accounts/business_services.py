@@ -24,6 +24,14 @@ def list_municipalities() -> list[Municipality]:
     return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
 
 
+def site_municipality() -> Municipality | None:
+    """The municipality this site is run for (``UPREST_MUNICIPALITY``), if it is configured."""
+    slug = current_app.config.get("UPREST_MUNICIPALITY")
+    if not slug:
+        return None
+    return db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+
+
 def _check_name_free(name: str, municipality: Municipality, exclude_id: int | None = None) -> None:
     query = sa.select(Business.id).where(
         Business.municipality_id == municipality.id, sa.func.lower(Business.name) == name.lower()
@@ -56,12 +64,39 @@ def register_business(
     return business
 
 
-def update_business(business: Business, *, name: str, sector: Sector, size_band: SizeBand) -> None:
+def has_survey_answers(business: Business) -> bool:
+    """Whether anyone has answered a survey for ``business`` (its part or a self-assessment)."""
+    from uprest.surveys.models import BusinessResponse, SelfAssessment
+
+    return any(
+        db.session.scalar(sa.select(sa.exists().where(model.business_id == business.id)))
+        for model in (BusinessResponse, SelfAssessment)
+    )
+
+
+def update_business(
+    business: Business,
+    *,
+    name: str,
+    sector: Sector,
+    size_band: SizeBand,
+    municipality: Municipality | None = None,
+) -> None:
+    """Saves the details; the municipality only until the first survey answer, since answers
+    count in their municipality's summaries, and a move must be confirmed again there."""
     name = name.strip()
-    _check_name_free(name, business.municipality, exclude_id=business.id)
+    moving = municipality is not None and municipality.id != business.municipality_id
+    if moving and has_survey_answers(business):
+        raise ServiceError(
+            _l("The municipality can no longer be changed: your business has survey answers.")
+        )
+    _check_name_free(name, municipality if moving else business.municipality, business.id)
     business.name = name
     business.sector = sector
     business.size_band = size_band
+    if moving:
+        business.municipality = municipality
+        business.confirmed_at = None
 
 
 def _token_hash(token: str) -> str:

@@ -13,6 +13,7 @@ from uprest.accounts.permissions import (
     own_business_or_403,
     roles_required,
 )
+from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error, choices
 from uprest.core.mailer import compose_mail
@@ -25,7 +26,10 @@ bp = Blueprint("business", __name__, url_prefix="/business")
 
 
 def municipality_choices(form: BusinessForm) -> None:
-    form.municipality.choices = choices((m.id, m.name) for m in bs.list_municipalities())
+    """A blank first option, so that no municipality is chosen for the owner by accident."""
+    form.municipality.choices = choices(
+        [("", _("Choose your municipality")), *((m.id, m.name) for m in bs.list_municipalities())]
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -35,9 +39,13 @@ def register():
         flash(_("Your account already belongs to a business."), "info")
         return redirect(url_for("uprest.core.home"))
     form = BusinessForm()
-    municipality_choices(form)
+    site = bs.site_municipality()
+    if site is None:
+        municipality_choices(form)
+    else:
+        del form.municipality  # the site's own municipality, said on the page
     if form.validate_on_submit():
-        municipality = db.session.get(Municipality, form.municipality.data)
+        municipality = site or db.session.get(Municipality, form.municipality.data)
         try:
             bs.register_business(
                 manager=current_user,
@@ -53,7 +61,7 @@ def register():
             db.session.commit()
             flash(_("Your business is registered. You can now invite your staff."), "success")
             return redirect(url_for("uprest.business.overview"))
-    return render("uprest/business/register.html", form=form)
+    return render("uprest/business/register.html", form=form, site=site)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -61,8 +69,13 @@ def register():
 def overview():
     business = own_business_or_403(current_user)
     form = BusinessForm(obj=business)
-    municipality_choices(form)
-    form.municipality.data = business.municipality_id
+    movable = bs.site_municipality() is None and not bs.has_survey_answers(business)
+    if movable:
+        municipality_choices(form)
+        if not form.is_submitted():
+            form.municipality.data = business.municipality_id
+    else:
+        del form.municipality
     if form.validate_on_submit():
         try:
             bs.update_business(
@@ -70,6 +83,9 @@ def overview():
                 name=form.name.data,
                 sector=Sector(form.sector.data),
                 size_band=SizeBand(form.size_band.data),
+                municipality=db.session.get(Municipality, form.municipality.data)
+                if movable
+                else None,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -130,11 +146,17 @@ def invite():
     return _staff_page(business, form, 400)
 
 
-def _staff_action(action, success_message):
-    """Run one POST-only staff action for the manager's own business, then show the staff page."""
+def _staff_action(action, success_message, confirm=None):
+    """Run one POST-only staff action for the manager's own business, then show the staff page.
+
+    ``confirm(business)``, for a destructive action, gives the question and the button of the
+    page that asks first (``core.confirm``)."""
     business = own_business_or_403(current_user)
     if not ConfirmForm().validate_on_submit():
         return _staff_page(business, InviteForm(), 400)
+    if confirm is not None and not is_confirmed():
+        question, button = confirm(business)
+        return ask(question=question, button=button, cancel_url=url_for("uprest.business.staff"))
     try:
         action(business)
     except ServiceError as error:
@@ -152,6 +174,13 @@ def revoke_invitation(invitation_id: int):
     return _staff_action(
         lambda b: bs.revoke_invitation(get_invitation_or_404(b, invitation_id)),
         lambda: _("The invitation has been withdrawn."),
+        lambda b: (
+            _(
+                "Withdraw the invitation to %(email)s?",
+                email=get_invitation_or_404(b, invitation_id).email,
+            ),
+            _("Withdraw the invitation"),
+        ),
     )
 
 
@@ -163,6 +192,14 @@ def remove_staff(user_id: int):
             business=b, member=get_staff_member_or_404(b, user_id), acting=current_user
         ),
         lambda: _("The staff member has been removed from the business."),
+        lambda b: (
+            _(
+                "Remove %(name)s from the staff of %(business)s?",
+                name=get_staff_member_or_404(b, user_id).display_name,
+                business=b.name,
+            ),
+            _("Remove from the staff"),
+        ),
     )
 
 

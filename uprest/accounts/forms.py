@@ -12,7 +12,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo
 
 from uprest.accounts.models import Role, Sector, SizeBand
-from uprest.core.forms import UprestForm, choices, email_address, max_length, required
+from uprest.core.forms import (
+    UprestForm,
+    choices,
+    email_address,
+    max_length,
+    optional_int,
+    required,
+)
 from uprest.i18n import LOCALES, _l, locale_names
 
 
@@ -102,7 +109,8 @@ class BusinessForm(UprestForm):
     size_band = SelectField(
         _l("Size"), choices=choices((s.value, s.label) for s in SizeBand), validators=[required()]
     )
-    municipality = SelectField(_l("Municipality"), coerce=int, validators=[required()])
+    # No municipality is preselected: the owner chooses (a blank first option, see the views).
+    municipality = SelectField(_l("Municipality"), coerce=optional_int, validators=[required()])
     submit = SubmitField(_l("Save business"))
 
 

@@ -142,6 +142,10 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # Whether the user chose ``locale`` (profile, language switch, login page), rather than it
+    # being the language they happened to register in: a choice on the login page replaces
+    # only the latter.
+    is_locale_chosen: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     role: Mapped[Role] = mapped_column(_enum(Role, 16), default=Role.LEARNER)
     municipality_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True

@@ -231,6 +231,20 @@ def update_profile(user: User, *, display_name: str, locale: str | None) -> None
         raise ServiceError(_l("This language is not available."), field="locale")
     user.display_name = display_name.strip()
     user.locale = locale
+    user.is_locale_chosen = locale is not None
+
+
+def choose_locale(user: User, locale: str) -> None:
+    """An explicit choice of language by a signed-in user (the language switch)."""
+    user.locale = locale
+    user.is_locale_chosen = True
+
+
+def adopt_login_locale(user: User, locale: str | None) -> None:
+    """At sign-in, the language chosen on the login page is kept, unless the user had chosen
+    one before (in the profile or with the switch while signed in)."""
+    if locale in LOCALES and not user.is_locale_chosen:
+        choose_locale(user, locale)
 
 
 def export_user_data(user: User) -> dict:
@@ -247,6 +261,7 @@ def export_user_data(user: User) -> dict:
             "email": user.email,
             "display_name": user.display_name,
             "locale": user.locale,
+            "is_locale_chosen": user.is_locale_chosen,
             "role": user.role.value,
             "is_enabled": user.is_enabled,
             "created_at": user.created_at.isoformat() + "Z",

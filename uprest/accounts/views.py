@@ -73,6 +73,8 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail address or the password is not correct."))
         else:
+            cookie = request.cookies.get(current_app.config["UPREST_LOCALE_COOKIE"])
+            services.adopt_login_locale(user, cookie)
             db.session.commit()
             start_session(user, remember=form.remember.data)
             return redirect_back()

@@ -71,6 +71,12 @@ class UprestForm(FlaskForm):
         def get_translations(self, form):
             return _Translations()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The CSRF input needs no id, and a page with several forms would repeat "csrf_token".
+        if "csrf_token" in self._fields:
+            self._fields["csrf_token"].id = False
+
     def validate(self, extra_validators=None) -> bool:
         """A one-line field never takes a line break: names end up in mail headers and CSVs."""
         valid = super().validate(extra_validators)
@@ -84,6 +90,11 @@ class UprestForm(FlaskForm):
                 field.errors = [*field.errors, _l("Use a single line, without line breaks.")]
                 valid = False
         return valid
+
+
+def optional_int(value) -> int | None:
+    """Coerces a select's value to an int, the blank "choose…" option to None."""
+    return None if value in ("", None) else int(value)
 
 
 def required():

@@ -1,31 +1,27 @@
 """The home page per role, the language switch and a health check."""
 
-from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from uprest.accounts.models import Role
+from uprest.accounts.services import choose_locale
 from uprest.core.navigation import redirect_back
+from uprest.core.next_steps import next_steps
 from uprest.core.templating import render
+from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.i18n import is_supported
+from uprest.i18n import get_locale, is_supported
 
 bp = Blueprint("core", __name__)
-
-HOME_BY_ROLE = {
-    Role.ADMIN: "uprest.admin.users",
-    Role.MANAGER: "uprest.business.overview",
-    Role.REVIEWER: "uprest.accounts.municipality",
-}
 
 
 @bp.get("/")
 def home():
+    """Every role lands here first, with what is waiting for them and a link to each."""
     if not current_user.is_authenticated:
         return render("uprest/core/welcome.html")
-    endpoint = HOME_BY_ROLE.get(current_user.role)
-    if endpoint:
-        return redirect(url_for(endpoint))
-    return render("uprest/core/home.html")
+    steps = next_steps(current_user, today=utcnow().date(), locale=str(get_locale() or "en"))
+    return render("uprest/core/home.html", steps=steps, Role=Role)
 
 
 @bp.get("/privacy")
@@ -49,7 +45,7 @@ def set_locale():
     if not is_supported(locale):
         return response
     if current_user.is_authenticated:
-        current_user.locale = locale
+        choose_locale(current_user, locale)
         db.session.commit()
     response.set_cookie(
         current_app.config["UPREST_LOCALE_COOKIE"],

@@ -70,6 +70,9 @@ class ModuleForm(UprestForm):
     submit = SubmitField(_l("Save module"))
 
     def validate_competences(self, field):
+        from uprest.surveys.framework import competence_names
+
+        known = competence_names()
         parsed = []
         for line in (field.data or "").splitlines():
             if not line.strip():
@@ -81,6 +84,10 @@ class ModuleForm(UprestForm):
                 )
             if match.group(1) in [code for code, _ in parsed]:
                 raise ValidationError(_l("%(code)s is listed twice.", code=match.group(1)))
+            if match.group(1) not in known:
+                raise ValidationError(
+                    _l("%(code)s is not a competence of the framework.", code=match.group(1))
+                )
             parsed.append((match.group(1), int(match.group(2))))
         field.parsed = parsed
 

@@ -4,6 +4,7 @@ from flask import abort, redirect, url_for
 
 from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.permissions import get_module_or_404
+from uprest.core.confirm import ask, is_confirmed
 from uprest.core.templating import render
 from uprest.courses import document as doc
 from uprest.courses import draft
@@ -142,6 +143,19 @@ def question(slug: str, qid: str):
 def delete_question(slug: str, qid: str):
     found = get_module_or_404(slug)
     if ConfirmForm().validate_on_submit():
+        if not is_confirmed():
+            ids = [q.get("id") for q in doc.questions(found.draft["module"])]
+            if qid not in ids:
+                abort(404)
+            return ask(
+                question=_("Remove question %(n)s?", n=ids.index(qid) + 1),
+                detail=_(
+                    "Its texts in every language are removed too; "
+                    "versions already published keep it."
+                ),
+                button=_("Remove the question"),
+                cancel_url=url_for(".quiz", slug=slug),
+            )
         change_draft(
             found, lambda d: draft.remove_question(d, qid), _("The question has been removed.")
         )

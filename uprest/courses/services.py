@@ -64,6 +64,16 @@ def list_paths() -> list[CoursePath]:
     return list(db.session.scalars(sa.select(CoursePath).order_by(CoursePath.slug)))
 
 
+def untranslated_locales(module: Module) -> list[str]:
+    """The locales of ``module``'s draft with any string or lesson not yet translated."""
+    missing = []
+    for code in LOCALES:
+        done, total = doc.completeness(module.draft, code)
+        if done < total:
+            missing.append(code)
+    return missing
+
+
 def has_unpublished_changes(module: Module, version: ModuleVersion | None) -> bool:
     return version is None or module.updated_at > version.published_at
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_module_or_404, roles_required
+from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
 from uprest.core.templating import render
@@ -19,10 +20,12 @@ from uprest.courses.forms import (
     NewModuleForm,
     mark_language,
 )
+from uprest.courses.labels import Purposes
 from uprest.courses.markdown import render_markdown
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
-from uprest.i18n import LOCALES, _
+from uprest.i18n import LOCALES, _, language_name
+from uprest.surveys.framework import competence_names
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
@@ -120,6 +123,7 @@ def module(slug: str):
         if saved:
             return redirect(url_for(".module", slug=slug))
     latest = services.latest_version(found)
+    incomplete = services.untranslated_locales(found)
     return render(
         "uprest/courses/module.html",
         module=found,
@@ -131,6 +135,9 @@ def module(slug: str):
         unpublished=services.has_unpublished_changes(found, latest),
         problems=validate_document(found.draft),
         completeness=[(code, *doc.completeness(found.draft, code)) for code in LOCALES],
+        competence_names=competence_names(),
+        incomplete=incomplete,
+        incomplete_names=", ".join(language_name(code) for code in incomplete),
     )
 
 
@@ -201,10 +208,28 @@ def move_lesson(slug: str, lesson: str):
     return redirect(url_for(".module", slug=slug))
 
 
+def lesson_title(module, lesson: str) -> str:
+    """A lesson's title in the module's default language (its slug when it has none)."""
+    text = module.draft.get("text", {}).get(draft.default_language(module.draft), {})
+    return text.get("lessons", {}).get(lesson) or lesson
+
+
 @bp.post("/modules/<slug>/lessons/<lesson>/delete")
 def delete_lesson(slug: str, lesson: str):
     found = get_module_or_404(slug)
     if ConfirmForm().validate_on_submit():
+        if not is_confirmed():
+            if lesson not in [item.get("slug") for item in doc.lessons(found.draft["module"])]:
+                abort(404)
+            return ask(
+                question=_("Remove the lesson “%(lesson)s”?", lesson=lesson_title(found, lesson)),
+                detail=_(
+                    "Its texts in every language are removed too; "
+                    "versions already published keep it."
+                ),
+                button=_("Remove the lesson"),
+                cancel_url=url_for(".module", slug=slug),
+            )
         change_draft(
             found, lambda d: draft.remove_lesson(d, lesson), _("The lesson has been removed.")
         )
@@ -255,6 +280,7 @@ def translate(slug: str, locale: str):
         ],
         completeness=doc.completeness(found.draft, locale),
         label=doc.key_label,
+        purpose=Purposes(found.draft["module"]),
     )
 
 
@@ -262,6 +288,16 @@ def translate(slug: str, locale: str):
 def publish(slug: str):
     found = get_module_or_404(slug)
     if ConfirmForm().validate_on_submit():
+        incomplete = services.untranslated_locales(found)
+        if incomplete and not request.form.get("confirm_incomplete"):
+            flash(
+                _(
+                    "Not published: confirm that learners may see %(languages)s incomplete.",
+                    languages=", ".join(language_name(code) for code in incomplete),
+                ),
+                "error",
+            )
+            return redirect(url_for(".module", slug=slug))
         try:
             version = services.publish(found, user=current_user)
         except ServiceError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -341,26 +341,47 @@ def export_learning_data(user: User) -> dict:
     }
 
 
-def enrol_staff(*, manager: User, members: list[User], slugs: list[str]) -> int:
-    """A manager enrols chosen staff in chosen modules in one step; returns new enrolments.
+@dataclass
+class Refusal:
+    """One person and module that could not be enrolled, and the modules to complete first."""
 
-    All or nothing: a member outside the manager's business or an unpublished module refuses
-    the whole request before anything is written.
+    member: User
+    module: Module
+    prerequisites: list[str]  # module slugs
+
+
+@dataclass
+class StaffEnrolment:
+    created: int = 0
+    already: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def enrol_staff(*, manager: User, members: list[User], slugs: list[str]) -> StaffEnrolment:
+    """A manager enrols chosen staff in chosen modules in one step: every pair that can be
+    enrolled is; a pair waiting for a prerequisite in a path the person follows is reported.
+
+    A member outside the manager's business or an unpublished module is a malformed request
+    and refuses the whole of it before anything is written.
     """
     if not members or not slugs:
         raise ServiceError(_l("Choose at least one person and one module."))
     if any(member.business_id != manager.business_id for member in members):
         raise ServiceError(_l("This person is not on your staff."))
     modules = []
-    for slug in slugs:
+    for slug in dict.fromkeys(slugs):
         module = course_services.get_module(slug)
         if module is None or course_services.latest_version(module) is None:
             raise ServiceError(_l("This module has not been published yet."))
         modules.append(module)
-    created = 0
-    for member in members:
+    outcome = StaffEnrolment()
+    for member in dict.fromkeys(members):
         for module in modules:
-            if get_enrolment(member, module) is None:
+            if get_enrolment(member, module) is not None:
+                outcome.already += 1
+            elif missing := locked_by(member, module):
+                outcome.refused.append(Refusal(member, module, missing))
+            else:
                 enrol(member, module)
-                created += 1
-    return created
+                outcome.created += 1
+    return outcome

@@ -14,6 +14,7 @@ from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
 from uprest.learning import overview, progress, quiz, services
 from uprest.learning import privacy as learning_privacy
+from uprest.surveys.framework import competence_names
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
@@ -61,6 +62,7 @@ def catalogue():
         modules=[(v, outline_text(v.outline, locale, v.default_language)) for v in versions],
         paths=overview.list_paths(locale),
         competences=services.competence_codes(),
+        competence_names=competence_names(),
         filters=filters,
     )
 
@@ -88,6 +90,7 @@ def module(slug: str):
             (s, overview.version_title(v, _locale()))
             for s, v in course_services.latest_versions(locked).items()
         ],
+        competence_names=competence_names(),
         form=ConfirmForm(),
     )
 

@@ -6,9 +6,10 @@ import math
 from dataclasses import dataclass
 
 WIDTH = 640
-LABEL_WIDTH = 70
+MARGIN = 10
+LABEL_HEIGHT = 16  # each row's label (a competence's name, not its code) on a line of its own
 BAR_HEIGHT = 10
-ROW_HEIGHT = 30
+ROW_HEIGHT = LABEL_HEIGHT + 2 * BAR_HEIGHT + 8
 TOP = 24
 
 
@@ -23,7 +24,7 @@ class Bar:
 @dataclass(frozen=True)
 class Row:
     label: str
-    y: float
+    y: float  # the top of the row; its label's baseline is ``y + LABEL_HEIGHT - 4``
     bars: tuple[Bar | None, ...]
 
 
@@ -34,6 +35,7 @@ class Chart:
     zero_x: float
     rows: list[Row]
     ticks: list[tuple[float, float]]  # (x, value)
+    margin: int = MARGIN
 
 
 def bar_chart(items: list[tuple[str, tuple[float | None, ...]]], low: float, high: float) -> Chart:
@@ -44,10 +46,10 @@ def bar_chart(items: list[tuple[str, tuple[float | None, ...]]], low: float, hig
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     if high == low:
         high = low + step
-    scale = (WIDTH - LABEL_WIDTH - 20) / (high - low)
+    scale = (WIDTH - 2 * MARGIN) / (high - low)
 
     def x_of(value: float) -> float:
-        return LABEL_WIDTH + (value - low) * scale
+        return MARGIN + (value - low) * scale
 
     zero = x_of(0.0)
     rows = []
@@ -60,7 +62,12 @@ def bar_chart(items: list[tuple[str, tuple[float | None, ...]]], low: float, hig
                 continue
             start, end = sorted((zero, x_of(value)))
             bars.append(
-                Bar(round(start, 1), round(end - start, 1), top + series * BAR_HEIGHT, value)
+                Bar(
+                    round(start, 1),
+                    round(end - start, 1),
+                    top + LABEL_HEIGHT + series * BAR_HEIGHT,
+                    value,
+                )
             )
         rows.append(Row(label, top, tuple(bars)))
     count = round((high - low) / step)

@@ -40,12 +40,15 @@ class CompetenceRow:
     consortium: Cell
     previous: Cell | None = None
     distribution: dict[int, int] | None = None
+    previous_is_later: bool = False
 
     @property
     def change(self) -> float | None:
+        """The later wave's mean gap minus the earlier one's, whichever of the two this is."""
         if self.previous is None or not (self.cell.shown and self.previous.shown):
             return None
-        return self.cell.stats.mean_gap - self.previous.stats.mean_gap
+        change = self.cell.stats.mean_gap - self.previous.stats.mean_gap
+        return -change if self.previous_is_later else change
 
 
 @dataclass
@@ -72,6 +75,8 @@ class Summary(Release):
     rows: list[CompetenceRow]
     breakdowns: list[Breakdown]
     previous_wave: SurveyWave | None = None
+    # The compared wave may be a later one; the change is then from this wave to that one.
+    previous_is_later: bool = False
     # An open wave's figures are not published (disclosure rule 4): nothing but this flag.
     is_published: bool = True
 
@@ -135,11 +140,14 @@ def is_published(wave: SurveyWave, today: date | None = None) -> bool:
     return wave.is_closed_on(today or utcnow().date())
 
 
+def is_later(wave: SurveyWave, other: SurveyWave) -> bool:
+    """Whether ``wave`` came after ``other`` (the order of the wave list: opening, then id)."""
+    return (wave.opens_on, wave.id) > (other.opens_on, other.id)
+
+
 def previous_wave_for(wave: SurveyWave, municipality: Municipality) -> SurveyWave | None:
     earlier = [
-        w
-        for w in waves_for_municipality(municipality.id)
-        if (w.opens_on, w.id) < (wave.opens_on, wave.id) and is_published(w)
+        w for w in waves_for_municipality(municipality.id) if is_later(wave, w) and is_published(w)
     ]
     return earlier[0] if earlier else None
 
@@ -217,6 +225,7 @@ def summary(
     if previous_wave is not None and not is_published(previous_wave):
         previous_wave = None
     previous = {}
+    later = previous_wave is not None and is_later(previous_wave, wave)
     if previous_wave is not None:
         previous = _overall(queries.gap_stats(previous_wave.id, municipality.id), threshold)
     distributions = figures.distribution if businesses >= distribution_threshold else {}
@@ -236,6 +245,7 @@ def summary(
                 consortium=consortium.get(code, EMPTY),
                 previous=previous.get(code, EMPTY) if previous_wave else None,
                 distribution=distribution,
+                previous_is_later=later,
             )
         )
     patterns = _patterns(figures, threshold)
@@ -252,4 +262,5 @@ def summary(
         rows=rows,
         breakdowns=breakdowns,
         previous_wave=previous_wave,
+        previous_is_later=later,
     )

@@ -80,7 +80,7 @@ def _release(municipality_id: int, wave_id: int):
 def _chart(result):
     items = [
         (
-            row.competence.code,
+            row.competence.name,
             (
                 row.cell.stats.mean_gap if row.cell.shown else None,
                 row.consortium.stats.mean_gap if row.consortium.shown else None,

@@ -7,6 +7,7 @@ from uprest.accounts.models import Sector, SizeBand
 from uprest.core.forms import UprestForm, choices, max_length, optional, required
 from uprest.i18n import _l
 from uprest.surveys.models import LEVELS
+from uprest.surveys.services import TRANSLATED_LOCALES
 
 # WTForms' own message for a date it cannot read; listed so extraction puts it in our catalogues.
 _WTFORMS_MESSAGES = (_l("Not a valid date value."),)
@@ -30,11 +31,29 @@ def _date_field(label):
 
 
 class WaveForm(UprestForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(120)])
+    title = StringField(_l("Title in English"), validators=[required(), max_length(120)])
     scope = SelectField(_l("Who is asked"), coerce=int)
     opens_on = _date_field(_l("Opens on"))
     closes_on = _date_field(_l("Closes on"))
     submit = SubmitField(_l("Save the wave"))
+
+    def translations(self) -> list:
+        """The ``title_<locale>`` fields, in the order of the locales."""
+        return [self[f"title_{code}"] for code in TRANSLATED_LOCALES]
+
+    def titles(self) -> dict[str, str]:
+        return {code: self[f"title_{code}"].data or "" for code in TRANSLATED_LOCALES}
+
+
+# One optional title field per translated locale; labelled with the language's name in the view.
+for _code in TRANSLATED_LOCALES:
+    setattr(
+        WaveForm,
+        f"title_{_code}",
+        StringField(
+            _l("Title"), validators=[optional(), max_length(120)], render_kw={"lang": _code}
+        ),
+    )
 
 
 class ProfilePageForm(UprestForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -12,7 +13,7 @@ import yaml
 
 from uprest.extensions import db
 from uprest.i18n import LOCALES
-from uprest.surveys.models import LEVELS, Competence, CompetenceArea, Framework
+from uprest.surveys.models import LEVELS, Competence, CompetenceArea, Framework, localised
 
 FRAMEWORK_FILE = Path(__file__).with_name("framework.yaml")
 CODE = re.compile(r"^[A-Z]{3}-\d{2}$")
@@ -103,3 +104,21 @@ def sync_framework(path: Path = FRAMEWORK_FILE) -> tuple[Framework, bool]:
 
 def competences_by_code(framework: Framework) -> dict[str, Competence]:
     return {c.code: c for c in framework.competences}
+
+
+def competence_names() -> dict[str, str]:
+    """Each code's name in the reader's language, from the newest stored framework (or the
+    shipped file before any is stored): pages show names and keep the code for a tooltip."""
+    framework = latest_framework()
+    if framework is not None:
+        return {c.code: c.name for c in framework.competences}
+    return {
+        item["code"]: localised(item["name"])
+        for area in _shipped()["areas"]
+        for item in area["competences"]
+    }
+
+
+@functools.cache
+def _shipped() -> dict:
+    return read_framework()

@@ -113,7 +113,9 @@ class SurveyWave(db.Model):
     __tablename__ = "survey_waves"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(120))  # English, the source of translations
+    # The title in other locales, {locale: title}; a missing one shows the English title.
+    titles: Mapped[dict | None] = mapped_column(sa.JSON)
     framework_id: Mapped[int] = mapped_column(
         sa.ForeignKey("frameworks.id", ondelete="RESTRICT"), index=True
     )
@@ -130,6 +132,23 @@ class SurveyWave(db.Model):
     framework: Mapped[Framework] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def display_title(self):
+        """The title in the reader's language, or the English one (then marked as such)."""
+        from uprest.courses.localise import Text
+
+        locale = str(get_locale() or "en")
+        own = (self.titles or {}).get(locale)
+        if own and own.strip():
+            return Text.of(own, locale, False)
+        return Text.of(self.title, "en", locale != "en")
+
+    def title_completeness(self, locale: str) -> tuple[int, int]:
+        """(translated, total) texts in ``locale``, as modules count theirs."""
+        if locale == "en":
+            return 1, 1
+        return (1 if (self.titles or {}).get(locale, "").strip() else 0), 1
 
     def is_open_on(self, day: date) -> bool:
         return self.opens_on <= day <= self.closes_on

@@ -27,10 +27,16 @@ class GapProfile:
     competences: dict[str, Competence] = field(default_factory=dict)
     to_train: list[scoring.GapScore] = field(default_factory=list)
     modules: list[recommend.Recommendation] = field(default_factory=list)
+    uncovered: list[scoring.GapScore] = field(default_factory=list)  # no module suits them
+    has_catalogue: bool = False
 
     @property
     def ready(self) -> bool:
         return self.business_part_done and self.staff_answered > 0
+
+    def standing(self, gap: scoring.GapScore) -> scoring.Standing:
+        """The row's label agrees with the list of competences to train above it."""
+        return scoring.standing(gap, is_priority=any(g.code == gap.code for g in self.to_train))
 
 
 def _required(wave: SurveyWave, business: Business) -> tuple[bool, dict, dict]:
@@ -76,5 +82,8 @@ def gap_profile(wave: SurveyWave, business: Business, user: User | None = None) 
     profile.scores = scoring.business_profile(required, importance, staff)
     profile.competences = {c.code: c for c in wave.framework.competences}
     profile.to_train = recommend.competences_to_train(profile.scores)
-    profile.modules = recommend.recommend_modules(profile.scores, recommend.catalogue_modules())
+    catalogue = recommend.catalogue_modules()
+    profile.has_catalogue = bool(catalogue)
+    profile.modules = recommend.recommend_modules(profile.scores, catalogue)
+    profile.uncovered = recommend.uncovered(profile.to_train, catalogue) if catalogue else []
     return profile

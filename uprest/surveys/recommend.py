@@ -46,12 +46,19 @@ def catalogue_modules() -> list[ModuleTag]:
 
 
 def suits(tag: ModuleTag, gap: GapScore) -> bool:
-    """A module suits a gap when it lifts the learner above where they are now.
+    """A module suits a gap when it lifts the learner from where they are towards the level
+    needed, without aiming past it.
 
     Its target level must be above the current level (rounded down, so a mean of 2.5 still
-    welcomes a level-3 module) and not beyond the level the business asks for plus one step.
+    welcomes a level-3 module) and at most the level the business asks for (rounded up).
     """
-    return math.floor(gap.current) < tag.level <= max(math.ceil(gap.required), 1) + 1
+    return math.floor(gap.current) < tag.level <= max(math.ceil(gap.required), 1)
+
+
+def uncovered(gaps: Sequence[GapScore], modules: Iterable[ModuleTag]) -> list[GapScore]:
+    """The gaps in ``gaps`` that no module suits: said plainly rather than left blank."""
+    tags = list(modules)
+    return [g for g in gaps if not any(t.code == g.code and suits(t, g) for t in tags)]
 
 
 def recommend_modules(

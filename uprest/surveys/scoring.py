@@ -69,6 +69,24 @@ def quadrant(importance: float, performance: float, cut: float = MIDPOINT) -> Qu
     return Quadrant.POSSIBLE_OVERKILL if performance >= cut else Quadrant.LOW_PRIORITY
 
 
+class Standing(enum.StrEnum):
+    """Where a competence stands, in words that agree with its gap and its place in the list."""
+
+    TRAIN_FIRST = "train_first"  # among the recommended competences to train
+    TRAIN_NEXT = "train_next"  # a gap of a whole step or more, after the first ones
+    SMALL_GAP = "small_gap"  # above zero, under a whole step
+    REACHED = "reached"  # no gap: today's level meets the level needed
+
+
+def standing(gap: GapScore, *, is_priority: bool) -> Standing:
+    """``is_priority``: the competence is among those recommended for training first."""
+    if gap.mean_gap <= 0:
+        return Standing.REACHED
+    if gap.mean_gap < GAP_THRESHOLD:
+        return Standing.SMALL_GAP
+    return Standing.TRAIN_FIRST if is_priority else Standing.TRAIN_NEXT
+
+
 @dataclass(frozen=True)
 class GapScore:
     """One competence's scores over a set of units (a business's staff, or businesses)."""

@@ -12,7 +12,7 @@ from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBan
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.i18n import _l
+from uprest.i18n import LOCALES, _l
 from uprest.surveys import gaps
 from uprest.surveys.framework import sync_framework
 from uprest.surveys.models import (
@@ -39,6 +39,24 @@ def _check_wave(title: str, opens_on: date, closes_on: date) -> str:
     return title
 
 
+TRANSLATED_LOCALES = tuple(code for code in LOCALES if code != "en")
+
+
+def _check_titles(titles: dict[str, str] | None) -> dict[str, str]:
+    """The filled-in translations of a wave's title, by locale (blank ones are dropped)."""
+    result = {}
+    for code, text in (titles or {}).items():
+        text = (text or "").strip()
+        if code not in TRANSLATED_LOCALES or not text:
+            continue
+        if len(text) > 120:
+            raise ServiceError(
+                _l("Use at most %(max)d characters.", max=120), field=f"title_{code}"
+            )
+        result[code] = text
+    return result
+
+
 def open_wave(
     *,
     title: str,
@@ -46,12 +64,14 @@ def open_wave(
     closes_on: date,
     municipality: Municipality | None,
     created_by: User | None,
+    titles: dict[str, str] | None = None,
 ) -> SurveyWave:
     """A new wave on the current framework (stored anew first if the framework file changed)."""
     title = _check_wave(title, opens_on, closes_on)
     framework, _created = sync_framework()
     wave = SurveyWave(
         title=title,
+        titles=_check_titles(titles),
         framework=framework,
         municipality=municipality,
         opens_on=opens_on,
@@ -63,7 +83,14 @@ def open_wave(
     return wave
 
 
-def update_wave(wave: SurveyWave, *, title: str, opens_on: date, closes_on: date) -> None:
+def update_wave(
+    wave: SurveyWave,
+    *,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    titles: dict[str, str] | None = None,
+) -> None:
     """Dates and title only: the framework and the audience are fixed once a wave exists, and
     a closed wave's dates too (its figures are published; reopening it would let new answers
     be subtracted from them)."""
@@ -77,6 +104,8 @@ def update_wave(wave: SurveyWave, *, title: str, opens_on: date, closes_on: date
             field="closes_on",
         )
     wave.title = title
+    if titles is not None:
+        wave.titles = _check_titles(titles)
     wave.opens_on = opens_on
     wave.closes_on = closes_on
     db.session.flush()

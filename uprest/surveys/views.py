@@ -10,7 +10,7 @@ from uprest.core.forms import attach_error
 from uprest.core.templating import render
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.i18n import _, _l, ngettext
+from uprest.i18n import _, _l, get_locale, ngettext
 from uprest.surveys import overview, services
 from uprest.surveys.forms import ProfilePageForm, SubmitForm, answers_from, ratings_form
 from uprest.surveys.models import Part
@@ -19,11 +19,11 @@ from uprest.surveys.profile import gap_profile
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 PARTS = "any(business, self)"
 RESPONDENTS = (Role.MANAGER, Role.LEARNER)
-QUADRANT_LABELS = {
-    "concentrate": _l("Important and weak: train here first"),
-    "keep_up": _l("Important and strong: keep it up"),
-    "low_priority": _l("Less important and weak: later"),
-    "possible_overkill": _l("Less important and strong"),
+STANDING_LABELS = {
+    "train_first": _l("Train here first"),
+    "train_next": _l("A gap to train after the first ones"),
+    "small_gap": _l("Less than a level to go"),
+    "reached": _l("The level needed is reached"),
 }
 
 
@@ -180,7 +180,7 @@ def results(wave_id: int):
         business=business,
         profile=profile,
         own=own,
-        quadrant_labels=QUADRANT_LABELS,
+        standing_labels=STANDING_LABELS,
     )
 
 
@@ -200,7 +200,7 @@ def enrol_staff(wave_id: int):
     ids = [int(v) for v in request.form.getlist("member") if v.isdigit()]
     members = [m for m in (db.session.get(User, i) for i in ids) if m is not None]
     try:
-        created = learning.enrol_staff(
+        outcome = learning.enrol_staff(
             manager=current_user, members=members, slugs=request.form.getlist("module")
         )
     except ServiceError as error:
@@ -208,5 +208,45 @@ def enrol_staff(wave_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(ngettext("%(num)s enrolment made.", "%(num)s enrolments made.", created), "success")
+        _report_enrolment(outcome)
     return redirect(url_for(".results", wave_id=wave_id))
+
+
+def _report_enrolment(outcome) -> None:
+    """What was done, and for each person and module that was not, why (the modules to finish
+    first, by their titles in the manager's language)."""
+    from uprest.courses import services as course_services
+    from uprest.learning.overview import version_title
+
+    flash(
+        ngettext("%(num)s enrolment made.", "%(num)s enrolments made.", outcome.created),
+        "success" if outcome.created else "info",
+    )
+    if outcome.already:
+        flash(
+            ngettext(
+                "%(num)s of these enrolments existed already.",
+                "%(num)s of these enrolments existed already.",
+                outcome.already,
+            ),
+            "info",
+        )
+    locale = str(get_locale() or "en")
+    slugs = {r.module.slug for r in outcome.refused}
+    slugs |= {s for r in outcome.refused for s in r.prerequisites}
+    versions = course_services.latest_versions(sorted(slugs)) if slugs else {}
+
+    def title(slug: str) -> str:
+        return version_title(versions[slug], locale) if slug in versions else slug
+
+    for refusal in outcome.refused:
+        flash(
+            _(
+                "%(person)s was not enrolled in “%(module)s”: "
+                "first they need to complete %(modules)s.",
+                person=refusal.member.display_name,
+                module=title(refusal.module.slug),
+                modules=", ".join(f"“{title(s)}”" for s in refusal.prerequisites),
+            ),
+            "error",
+        )

@@ -10,7 +10,7 @@ from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error, choices
 from uprest.core.templating import render
 from uprest.extensions import db
-from uprest.i18n import _
+from uprest.i18n import _, language_name
 from uprest.surveys import services
 from uprest.surveys.forms import WaveForm
 from uprest.surveys.views import bp
@@ -21,6 +21,14 @@ ORGANISERS = (Role.ADMIN, Role.TRAINER)
 def _scope_choices(form: WaveForm) -> None:
     places = [(m.id, m.name) for m in business_services.list_municipalities()]
     form.scope.choices = choices([(0, _("The whole consortium"))] + places)
+    for field in form.translations():
+        code = field.render_kw["lang"]
+        field.label.text = _("Title in %(language)s", language=language_name(code))
+
+
+def _wave_page(form: WaveForm, wave):
+    page = render("uprest/surveys/wave_form.html", form=form, wave=wave)
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.get("/waves")
@@ -42,6 +50,7 @@ def new_wave():
                 closes_on=form.closes_on.data,
                 municipality=db.session.get(Municipality, form.scope.data or 0),
                 created_by=current_user,
+                titles=form.titles(),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -50,9 +59,7 @@ def new_wave():
             db.session.commit()
             flash(_("The survey wave “%(title)s” is saved.", title=wave.title), "success")
             return redirect(url_for(".waves"))
-    return render("uprest/surveys/wave_form.html", form=form, wave=None), (
-        400 if form.is_submitted() else 200
-    )
+    return _wave_page(form, None)
 
 
 @bp.route("/waves/<int:wave_id>", methods=["GET", "POST"])
@@ -61,6 +68,10 @@ def edit_wave(wave_id: int):
     wave = get_wave_or_404(wave_id)
     form = WaveForm(obj=wave)
     _scope_choices(form)
+    if not form.is_submitted():
+        for code, text in (wave.titles or {}).items():
+            if f"title_{code}" in form:
+                form[f"title_{code}"].data = text
     form.scope.data = wave.municipality_id or 0  # fixed once the wave exists
     if form.validate_on_submit():
         try:
@@ -69,6 +80,7 @@ def edit_wave(wave_id: int):
                 title=form.title.data,
                 opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
+                titles=form.titles(),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -77,6 +89,4 @@ def edit_wave(wave_id: int):
             db.session.commit()
             flash(_("The survey wave “%(title)s” is saved.", title=wave.title), "success")
             return redirect(url_for(".waves"))
-    return render("uprest/surveys/wave_form.html", form=form, wave=wave), (
-        400 if form.is_submitted() else 200
-    )
+    return _wave_page(form, wave)
