@@ -1,5 +1,6 @@
 """Forms for sign-in, profile, businesses, staff and administration (shape only)."""
 
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -8,6 +9,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo
 
@@ -112,6 +114,44 @@ class InviteForm(UprestForm):
         validators=[required(), email_address(), max_length(254)],
     )
     submit = SubmitField(_l("Send invitation"))
+
+
+class BulkInviteForm(UprestForm):
+    addresses = TextAreaField(
+        _l("E-mail addresses, one per line or separated by commas"), render_kw={"rows": 6}
+    )
+    file = FileField(_l("Or a CSV file with the addresses"))
+    submit = SubmitField(_l("Send invitations"))
+
+
+class CodeInvitationsForm(UprestForm):
+    names = TextAreaField(
+        _l("Names of the staff members, one per line"),
+        validators=[required()],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField(_l("Create invitations to print"))
+
+
+class CodeForm(UprestForm):
+    """Join a business with a printed code, when already signed in."""
+
+    code = StringField(
+        _l("Invitation code"),
+        validators=[required(), max_length(40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Join the business"))
+
+
+class CodeAccountForm(PasswordFields, CodeForm):
+    """Join with a printed code and create the account: the person gives their own address."""
+
+    display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    email = EmailField(
+        _l("Your e-mail address"), validators=[required(), email_address(), max_length(254)]
+    )
+    accept_privacy = privacy_consent()
 
 
 class ConfirmForm(UprestForm):

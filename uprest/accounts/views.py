@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from uprest.accounts import business_services, services
 from uprest.accounts.forms import (
     AcceptInvitationForm,
+    CodeAccountForm,
+    CodeForm,
     ForgotPasswordForm,
     JoinForm,
     LoginForm,
@@ -228,6 +230,49 @@ def accept_invitation(token: str):
             flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
             return redirect(url_for("uprest.core.home"))
     return render("uprest/accounts/invitation.html", form=form, invitation=invitation)
+
+
+def code_limits(view):
+    """Codes are guessed only as fast as passwords: the sign-in limits per client IP."""
+    view = limiter.limit(_limit("UPREST_LOGIN_LIMIT"), methods=["POST"])(view)
+    return limiter.limit(_limit("UPREST_LOGIN_IP_LIMIT"), methods=["POST"])(view)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@code_limits
+def join_with_code():
+    """Redeem a printed invitation code: join the business, creating the account if needed."""
+    signed_in = current_user.is_authenticated
+    form = CodeForm() if signed_in else CodeAccountForm()
+    if form.validate_on_submit():
+        invitation = business_services.find_code_invitation(form.code.data)
+        try:
+            if invitation is None:
+                raise ServiceError(
+                    _("This code is not valid, has expired or has already been used."),
+                    field="code",
+                )
+            if signed_in:
+                user = current_user
+            else:
+                user = services.create_user(
+                    email=form.email.data,
+                    display_name=form.display_name.data,
+                    password=form.password.data,
+                    locale=str(get_locale()),
+                )
+                services.record_consent(user)
+            business_services.accept_invitation(invitation, user)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if not signed_in:
+                start_session(user)
+            flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
+            return redirect(url_for("uprest.core.home"))
+    return render("uprest/accounts/join.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/municipality")
