@@ -37,7 +37,7 @@ def _outcomes(page: str) -> dict[str, str]:
 
 
 def test_pasted_addresses_are_invited_and_each_reported(client, login_as, create_user, outbox):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     colleague = create_user(Role.LEARNER, email="colleague@example.org", business=manager.business)
     assert colleague.business_id == manager.business_id
     response = _bulk(
@@ -75,7 +75,7 @@ def test_results_are_translated(client, login_as):
 
 
 def test_csv_upload_reads_the_email_column(client, login_as, outbox):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     csv_file = "\ufeffName;E-mail;Phone\nAnna;anna@example.org;123\nBo;bo@example.org;456\n"
     response = _bulk(client, file=csv_file.encode())
     assert response.status_code == 200
@@ -87,7 +87,7 @@ def test_csv_upload_reads_the_email_column(client, login_as, outbox):
 
 
 def test_unreadable_csv_or_nothing_to_invite_is_refused(client, login_as):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     response = _bulk(client, file="Name;E-mail\nÅsa;asa@example.org\n".encode("latin-1"))
     assert response.status_code == 400
     assert "save it as CSV in UTF-8" in response.get_data(as_text=True)
@@ -98,7 +98,7 @@ def test_unreadable_csv_or_nothing_to_invite_is_refused(client, login_as):
 
 
 def test_too_many_addresses_invite_nobody(client, login_as):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     text = "\n".join(f"p{i}@example.org" for i in range(201))
     response = _bulk(client, text)
     assert response.status_code == 400
@@ -107,7 +107,7 @@ def test_too_many_addresses_invite_nobody(client, login_as):
 
 
 def test_a_second_single_invitation_to_the_same_address_is_refused(client, login_as, outbox):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     assert client.post("/business/staff/invite", data={"email": "x@example.org"}).status_code == 302
     response = client.post("/business/staff/invite", data={"email": "X@example.org"})
     assert response.status_code == 400
@@ -117,7 +117,7 @@ def test_a_second_single_invitation_to_the_same_address_is_refused(client, login
 
 
 def test_an_expired_invitation_does_not_block_a_new_one(client, login_as):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     client.post("/business/staff/invite", data={"email": "x@example.org"})
     _invitations(manager.business)[0].expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -133,7 +133,7 @@ def _print_codes(client, names="Maria Rossi\nJonas Berg"):
 
 
 def test_printed_invitations_show_one_code_each_and_store_only_hashes(client, login_as):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     page, codes = _print_codes(client)
     assert len(codes) == 2 and len(set(codes)) == 2
     assert all(re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", c) for c in codes)
@@ -147,7 +147,7 @@ def test_printed_invitations_show_one_code_each_and_store_only_hashes(client, lo
 
 
 def test_printing_needs_names(client, login_as):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     response = client.post("/business/staff/codes", data={"codes-names": "\n  \n"})
     assert response.status_code == 400
     assert _invitations(manager.business) == []
@@ -167,7 +167,7 @@ def _join(client, code, email="maria@example.org", **extra):
 
 
 def test_a_code_creates_the_account_once(app, client, login_as, login):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     _page, (code, _other) = _print_codes(client)
     client.post("/logout")
     # Typed in lower case, with spaces instead of dashes.
@@ -186,7 +186,7 @@ def test_a_code_creates_the_account_once(app, client, login_as, login):
 
 
 def test_an_expired_or_unknown_code_changes_nothing(client, login_as):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     _page, (code, _other) = _print_codes(client)
     for invitation in _invitations(manager.business):
         invitation.expires_at = utcnow() - timedelta(minutes=1)
@@ -198,14 +198,14 @@ def test_an_expired_or_unknown_code_changes_nothing(client, login_as):
 
 
 def test_a_code_is_not_an_invitation_link(client, login_as):
-    login_as(Role.MANAGER)
+    login_as(Role.MANAGER, locale="en")
     _page, (code, _other) = _print_codes(client)
     client.post("/logout")
     assert client.get(f"/invitation/{code.replace('-', '')}").status_code == 410
 
 
 def test_a_signed_in_learner_joins_with_a_code(client, login_as, login, create_user):
-    manager = login_as(Role.MANAGER)
+    manager = login_as(Role.MANAGER, locale="en")
     _page, (code, _other) = _print_codes(client)
     learner = create_user(Role.LEARNER)
     login(learner)

@@ -200,8 +200,6 @@ def xapi_forward(once, batch, interval):
 @uprest_cli.command("send-notifications")
 def send_notifications():
     """Send the e-mail notifications that are due, each once (for cron; runs may overlap)."""
-    from contextlib import nullcontext
-
     from flask import current_app
 
     from uprest.notifications import services as notifications
@@ -211,8 +209,8 @@ def send_notifications():
         raise click.ClickException(
             "UPREST_BASE_URL is not set: the links in the mails need the site's address."
         )
-    # Links in the mails are built as for a request to the site's address.
-    with current_app.test_request_context(base_url=base_url) if base_url else nullcontext():
+    # The mails are rendered, and their links built, as for a request to the site's address.
+    with current_app.test_request_context(base_url=base_url or None):
         due = len(notifications.due_notifications())
         with click.progressbar(length=due, label="Sending notifications") as bar:
             sent, failed = notifications.send_due(progress=lambda _item: bar.update(1))

@@ -253,14 +253,14 @@ def due_notifications(now: datetime | None = None) -> list[Due]:
             sa.select(Notification.user_id, Notification.key).where(
                 Notification.user_id.in_(user_ids)
             )
-        ).tuples()
+        )
     )
     off = set(
         db.session.execute(
             sa.select(NotificationOptOut.user_id, NotificationOptOut.kind).where(
                 NotificationOptOut.user_id.in_(user_ids)
             )
-        ).tuples()
+        )
     )
     return [
         due
