@@ -37,7 +37,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_uprest_notifications")),
-        sa.UniqueConstraint("user_id", "key", name=op.f("uq_uprest_notifications_user_id")),
+        sa.UniqueConstraint("user_id", "key", name=op.f("uq_uprest_notifications_user_id_key")),
     )
     op.create_table(
         "uprest_notification_optouts",
