@@ -29,6 +29,9 @@ EXPECTED = {
     "uprest.accounts.forgot_password": PUBLIC,
     "uprest.accounts.reset_password": PUBLIC,
     "uprest.accounts.accept_invitation": PUBLIC,
+    "uprest.accounts.join_with_code": PUBLIC,
+    "uprest.notifications.preferences": PUBLIC,  # the signed token in the link is the key
+    "uprest.notifications.my_preferences": SIGNED_IN,
     "uprest.accounts.logout": SIGNED_IN,
     "uprest.accounts.profile": SIGNED_IN,
     "uprest.accounts.change_password": SIGNED_IN,
@@ -39,6 +42,8 @@ EXPECTED = {
     "uprest.business.overview": MANAGER,
     "uprest.business.staff": MANAGER,
     "uprest.business.invite": MANAGER,
+    "uprest.business.invite_many": MANAGER,
+    "uprest.business.code_invitations": MANAGER,
     "uprest.business.remove_staff": MANAGER,
     "uprest.business.make_manager": MANAGER,
     "uprest.business.revoke_invitation": MANAGER,
