@@ -1,5 +1,6 @@
-"""Onboarding and notifications: printed code invitations (no address, a name), the
-notification ledger (each notification claimed and sent once) and opt-outs.
+"""Onboarding and notifications: printed code invitations (no address, a name), invitations
+that make their taker a business's manager (imported businesses' contacts), the notification
+ledger (each notification claimed and sent once) and opt-outs.
 
 Revision ID: a4c7e2d91f08
 Revises: 5e2a9c71b4d3
@@ -19,6 +20,10 @@ depends_on = None
 
 def upgrade():
     op.add_column("invitations", sa.Column("name", sa.String(length=120), nullable=True))
+    op.add_column(
+        "invitations",
+        sa.Column("is_for_manager", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     # No other table references invitations, so SQLite's table copy cascades nowhere.
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.alter_column("email", existing_type=sa.String(length=254), nullable=True)
@@ -61,4 +66,5 @@ def downgrade():
     op.execute("DELETE FROM invitations WHERE email IS NULL")
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.alter_column("email", existing_type=sa.String(length=254), nullable=False)
+        batch_op.drop_column("is_for_manager")
         batch_op.drop_column("name")

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from uprest.accounts import business_services as bs
+from uprest.accounts import invitations
 from uprest.accounts.forms import (
     BulkInviteForm,
     BusinessForm,
@@ -150,10 +151,10 @@ def invite_many():
     form = BulkInviteForm(prefix="bulk")
     if form.validate_on_submit():
         try:
-            addresses = bs.addresses_from_text(form.addresses.data)
+            addresses = invitations.addresses_from_text(form.addresses.data)
             if form.file.data:
-                addresses += bs.addresses_from_csv(form.file.data.read())
-            results = bs.invite_many(
+                addresses += invitations.addresses_from_csv(form.file.data.read())
+            results = invitations.invite_many(
                 business=business, addresses=addresses, invited_by=current_user
             )
         except ServiceError as error:
@@ -178,7 +179,7 @@ def code_invitations():
     form = CodeInvitationsForm(prefix="codes")
     if form.validate_on_submit():
         try:
-            made = bs.invite_by_code(
+            made = invitations.invite_by_code(
                 business=business, names=form.names.data.splitlines(), invited_by=current_user
             )
         except ServiceError as error:

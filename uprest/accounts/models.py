@@ -190,6 +190,8 @@ class Invitation(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     # The name printed on a code invitation, so the manager hands each sheet to the right person.
     name: Mapped[str | None] = mapped_column(sa.String(120))
+    # The contact of an imported business joins it as its manager, not as staff.
+    is_for_manager: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, sessi
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from uprest.accounts import business_services, services
+from uprest.accounts import business_services, invitations, services
 from uprest.accounts.forms import (
     AcceptInvitationForm,
     CodeAccountForm,
@@ -245,7 +245,7 @@ def join_with_code():
     signed_in = current_user.is_authenticated
     form = CodeForm() if signed_in else CodeAccountForm()
     if form.validate_on_submit():
-        invitation = business_services.find_code_invitation(form.code.data)
+        invitation = invitations.find_code_invitation(form.code.data)
         try:
             if invitation is None:
                 raise ServiceError(
