@@ -49,6 +49,7 @@ EXPECTED = {
     "uprest.business.revoke_invitation": MANAGER,
     "uprest.business.pending": READERS,
     "uprest.business.confirm": READERS,
+    "uprest.business.import_businesses": READERS,
     "uprest.admin.users": ADMIN,
     "uprest.admin.edit_user": ADMIN,
     "uprest.admin.businesses": ADMIN,

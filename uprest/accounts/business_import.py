@@ -70,7 +70,9 @@ def _choices(enum_cls) -> dict[str, object]:
         found[member.name.lower()] = member
         for locale in LOCALES:
             with force_locale(locale):
-                found[str(member.label).strip().lower()] = member
+                label = str(member.label).strip().lower()
+            found[label] = member
+            found[label.split(" (")[0]] = member  # "Small", without "(10 to 49 people)"
     return found
 
 

@@ -24,6 +24,13 @@ def list_municipalities() -> list[Municipality]:
     return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
 
 
+def importing_municipalities(user: User) -> list[Municipality]:
+    """Where ``user`` may import businesses: anywhere for an admin, a reviewer's own place."""
+    if user.role is Role.ADMIN:
+        return list_municipalities()
+    return [user.municipality] if user.role is Role.REVIEWER and user.municipality else []
+
+
 def _check_name_free(name: str, municipality: Municipality, exclude_id: int | None = None) -> None:
     query = sa.select(Business.id).where(
         Business.municipality_id == municipality.id, sa.func.lower(Business.name) == name.lower()

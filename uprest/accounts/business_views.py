@@ -3,11 +3,12 @@
 from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
+from uprest.accounts import business_import, invitations
 from uprest.accounts import business_services as bs
-from uprest.accounts import invitations
 from uprest.accounts.forms import (
     BulkInviteForm,
     BusinessForm,
+    BusinessImportForm,
     CodeInvitationsForm,
     ConfirmForm,
     InviteForm,
@@ -16,6 +17,7 @@ from uprest.accounts.models import Municipality, Role, Sector, SizeBand
 from uprest.accounts.permissions import (
     get_confirmable_business_or_404,
     get_invitation_or_404,
+    get_municipality_or_404,
     get_staff_member_or_404,
     own_business_or_403,
     roles_required,
@@ -266,3 +268,57 @@ def confirm(business_id: int):
             db.session.commit()
             flash(_("%(business)s is confirmed.", business=business.name), "success")
     return redirect(url_for("uprest.business.pending"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def import_businesses():
+    """A CSV file of businesses: all imported and their contacts invited, or none and a list of
+    what to correct, line by line."""
+    form = BusinessImportForm()
+    form.municipality.choices = choices(
+        (m.id, m.name) for m in bs.importing_municipalities(current_user)
+    )
+    rows = None
+    if form.validate_on_submit():
+        place = get_municipality_or_404(form.municipality.data, current_user)
+        try:
+            if not form.file.data:
+                raise ServiceError(_("Choose a CSV file."), field="file")
+            rows = business_import.import_businesses(
+                data=form.file.data.read(), municipality=place, acting=current_user
+            )
+        except business_import.ImportRefused as refused:
+            db.session.rollback()
+            rows = refused.rows
+            form.form_errors.append(refused.message)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            messages = [
+                compose_mail(
+                    to=row.invitation.email,
+                    locale=place.default_locale,
+                    subject_template="uprest/email/invitation_manager_subject.txt",
+                    body_template="uprest/email/invitation_manager_body.txt",
+                    invitation=row.invitation,
+                    link=url_for(
+                        "uprest.accounts.accept_invitation", token=row.token, _external=True
+                    ),
+                )
+                for row in rows
+                if row.invitation is not None
+            ]
+            if messages:
+                send_after_response(*messages)
+            return render("uprest/business/imported.html", rows=rows, municipality=place)
+    page = render(
+        "uprest/business/import.html",
+        form=form,
+        rows=rows,
+        sectors=list(Sector),
+        sizes=list(SizeBand),
+    )
+    return page, 400 if form.errors or form.form_errors else 200

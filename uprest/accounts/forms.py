@@ -154,6 +154,12 @@ class CodeAccountForm(PasswordFields, CodeForm):
     accept_privacy = privacy_consent()
 
 
+class BusinessImportForm(UprestForm):
+    municipality = SelectField(_l("Municipality"), coerce=int, validators=[required()])
+    file = FileField(_l("CSV file with the businesses"))
+    submit = SubmitField(_l("Import and invite"))
+
+
 class ConfirmForm(UprestForm):
     """A bare form for POST-only buttons, so they carry a CSRF token."""
 
