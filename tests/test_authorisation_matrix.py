@@ -29,6 +29,7 @@ EXPECTED = {
     "uprest.accounts.forgot_password": PUBLIC,
     "uprest.accounts.reset_password": PUBLIC,
     "uprest.accounts.accept_invitation": PUBLIC,
+    "uprest.accounts.setup_account": PUBLIC,
     "uprest.accounts.join_with_code": PUBLIC,
     "uprest.notifications.preferences": PUBLIC,  # the signed token in the link is the key
     "uprest.notifications.my_preferences": SIGNED_IN,
@@ -52,6 +53,7 @@ EXPECTED = {
     "uprest.business.import_businesses": READERS,
     "uprest.admin.users": ADMIN,
     "uprest.admin.edit_user": ADMIN,
+    "uprest.admin.new_user": ADMIN,
     "uprest.admin.businesses": ADMIN,
     "uprest.admin.business": ADMIN,
     "uprest.admin.municipalities": ADMIN,

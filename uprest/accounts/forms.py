@@ -174,6 +174,23 @@ class AdminUserForm(UprestForm):
     submit = SubmitField(_l("Save user"))
 
 
+class AdminNewUserForm(UprestForm):
+    display_name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    email = EmailField(
+        _l("E-mail address"), validators=[required(), email_address(), max_length(254)]
+    )
+    role = SelectField(_l("Role"), choices=choices((r.value, r.label) for r in Role))
+    municipality = SelectField(_l("Municipality (for reviewers)"), coerce=int)
+    business = SelectField(_l("Business (for managers and learners)"), coerce=int)
+    locale = SelectField(_l("Language of the invitation"), choices=_locale_choices(False))
+    submit = SubmitField(_l("Create and invite"))
+
+
+class SetupAccountForm(PasswordFields, UprestForm):
+    accept_privacy = privacy_consent()
+    submit = SubmitField(_l("Save password"))
+
+
 class MunicipalityForm(UprestForm):
     default_locale = SelectField(_l("Default language"), choices=_locale_choices(False))
     submit = SubmitField(_l("Save municipality"))

@@ -14,6 +14,7 @@ from uprest.accounts.forms import (
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
+    SetupAccountForm,
 )
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_municipality_or_404, roles_required
@@ -197,6 +198,27 @@ def reset_password(token: str):
             flash(_("Your password has been changed. Please log in."), "success")
             return redirect(url_for("uprest.accounts.login"))
     return render("uprest/accounts/reset_password.html", form=form)
+
+
+@bp.route("/account/setup/<token>", methods=["GET", "POST"])
+def setup_account(token: str):
+    """An account an administrator created: its owner chooses a password and is signed in."""
+    user = services.user_from_setup_token(token)
+    if user is None or not user.is_enabled:
+        return render("uprest/accounts/invitation_invalid.html"), 410
+    form = SetupAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            services.record_consent(user)
+            db.session.commit()
+            start_session(user)
+            flash(_("Your password is saved. Welcome to UPREST Learning."), "success")
+            return redirect(url_for("uprest.core.home"))
+    return render("uprest/accounts/setup_account.html", form=form, user=user)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
