@@ -189,6 +189,18 @@ def test_a_claim_made_elsewhere_is_not_sent_again(runner, smtp, courses, create_
     assert smtp.messages == []
 
 
+def test_overlapping_runs_send_each_notification_once(runner, smtp, courses, create_user):
+    learner = create_user(Role.LEARNER, locale="en")
+    _enrol(learner)
+    # Run A has worked out what is due; before it sends, run B (cron's next tick) sends it all.
+    seen_by_a = services.due_notifications()
+    assert len(seen_by_a) == 1
+    assert "sent 1, failed 0" in _run(runner).output
+    # A goes on with its list: its claim collides with B's row, so it sends nothing.
+    assert services.send_due(due=seen_by_a) == (0, 0)
+    assert len(smtp.messages) == 1
+
+
 def test_a_refused_message_is_tried_again_next_run(app, runner, smtp, courses, create_user):
     learner = create_user(Role.LEARNER, locale="en")
     _enrol(learner)
@@ -245,3 +257,30 @@ def test_signed_in_people_reach_their_own_preferences(client, login_as):
     response = client.get("/notifications/preferences")
     assert response.status_code == 302
     assert response.location.endswith(services.preferences_token(user))
+
+
+def test_the_worker_needs_the_sites_address(app, runner):
+    saved = app.config["SERVER_NAME"], app.config.get("UPREST_BASE_URL")
+    app.config["SERVER_NAME"], app.config["UPREST_BASE_URL"] = None, ""
+    try:
+        result = _run(runner)
+    finally:
+        app.config["SERVER_NAME"], app.config["UPREST_BASE_URL"] = saved
+    assert result.exit_code != 0 and "UPREST_BASE_URL is not set" in result.output
+
+
+def test_links_use_the_configured_base_url(app, runner, smtp, courses, create_user):
+    learner = create_user(Role.LEARNER, locale="en")
+    _enrol(learner)
+    # As in production: no SERVER_NAME, the site's address from UPREST_BASE_URL.
+    server_name = app.config["SERVER_NAME"]
+    app.config["SERVER_NAME"] = None
+    app.config["UPREST_BASE_URL"] = "https://learn.example.org/learning"
+    try:
+        _run(runner)
+    finally:
+        app.config["UPREST_BASE_URL"] = ""
+        app.config["SERVER_NAME"] = server_name
+    body = _body(smtp.messages[0])
+    assert "https://learn.example.org/learning/learn/modules/green-basics" in body
+    assert "https://learn.example.org/learning/notifications/preferences/" in body

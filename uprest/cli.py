@@ -211,9 +211,9 @@ def send_notifications():
         )
     # The mails are rendered, and their links built, as for a request to the site's address.
     with current_app.test_request_context(base_url=base_url or None):
-        due = len(notifications.due_notifications())
-        with click.progressbar(length=due, label="Sending notifications") as bar:
-            sent, failed = notifications.send_due(progress=lambda _item: bar.update(1))
+        due = notifications.due_notifications()
+        with click.progressbar(length=len(due), label="Sending notifications") as bar:
+            sent, failed = notifications.send_due(due=due, progress=lambda _item: bar.update(1))
     click.echo(f"sent {sent}, failed {failed} (to be tried again on the next run)")
     if failed:
         raise SystemExit(1)

@@ -317,11 +317,15 @@ def compose(due: Due):
     return message
 
 
-def send_due(now: datetime | None = None, progress=None) -> tuple[int, int]:
+def send_due(
+    now: datetime | None = None, progress=None, due: list[Due] | None = None
+) -> tuple[int, int]:
     """Send every due notification once; returns (sent, failed). A message the mail server
-    refuses gives its claim back, so the next run tries again."""
+    refuses gives its claim back, so the next run tries again. ``due`` is what the caller
+    already found due (another run may have sent some of it since: those are skipped)."""
     release_stale_claims(now)
-    due = due_notifications(now)
+    if due is None:
+        due = due_notifications(now)
     connection = current_app.extensions["mailman"].get_connection()
     sent = failed = 0
     for item in due:
