@@ -284,3 +284,25 @@ def test_links_use_the_configured_base_url(app, runner, smtp, courses, create_us
     body = _body(smtp.messages[0])
     assert "https://learn.example.org/learning/learn/modules/green-basics" in body
     assert "https://learn.example.org/learning/notifications/preferences/" in body
+
+
+def test_notifications_are_in_the_data_export_and_go_with_the_account(
+    client, runner, smtp, courses, login_as
+):
+    from tests.conftest import PASSWORD
+
+    learner = login_as(Role.LEARNER, locale="en")
+    _enrol(learner)
+    _run(runner)
+    services.set_preferences(learner, {NotificationKind.ENROLLED})
+    db.session.commit()
+    data = client.get("/profile/export").get_json()
+    assert data["notifications_turned_off"] == sorted(
+        k.value for k in NotificationKind if k is not NotificationKind.ENROLLED
+    )
+    [sent] = data["notifications_sent"]
+    assert sent["kind"] == "enrolled" and sent["sent_at"]
+    response = client.post("/profile/delete", data={"delete-password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationOptOut)) == 0

@@ -175,7 +175,10 @@ def test_a_code_creates_the_account_once(app, client, login_as, login):
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "maria@example.org"))
     assert user.business_id == manager.business_id and user.role is Role.LEARNER
-    assert _invitations(manager.business)[0].accepted_at is not None
+    redeemed = _invitations(manager.business)[0]
+    assert redeemed.accepted_at is not None
+    # From now on the invitation is the account's (export and erasure find it by address).
+    assert (redeemed.email, redeemed.name) == ("maria@example.org", None)
     client.post("/logout")
     again = _join(client, code, email="someone@example.org")
     assert again.status_code == 400

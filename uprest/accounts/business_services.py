@@ -151,6 +151,10 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
     if user.role not in (Role.LEARNER, Role.MANAGER):
         raise ServiceError(_l("Your account's role cannot join a business as staff."))
     user.business = invitation.business
+    if invitation.is_code:
+        # Redeemed, a printed code belongs to this account: its address replaces the printed
+        # name, so the person's data export and erasure find it like any invitation of theirs.
+        invitation.email, invitation.name = user.email, None
     if invitation.is_for_manager:
         user.role = Role.MANAGER
     invitation.accepted_at = utcnow()

@@ -300,6 +300,7 @@ def export_user_data(user: User) -> dict:
         "invitations_sent": [
             {
                 "email": inv.email,
+                "name": inv.name,
                 "created_at": inv.created_at.isoformat() + "Z",
                 "accepted": inv.accepted_at is not None,
             }
