@@ -1,15 +1,13 @@
 """The notification worker sends what is due through a real SMTP server, each message once,
 in the recipient's language, with a preferences link that works without signing in."""
 
-import email
-import email.policy
 import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
+from tests.smtp_sink import smtp_sink
 from uprest.accounts.models import Role
 from uprest.core.time import utcnow
 from uprest.courses.models import Module
@@ -21,42 +19,19 @@ from uprest.notifications.models import Notification, NotificationKind, Notifica
 from uprest.surveys.models import SelfAssessment
 
 
-class _Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
-
-
-class _AnyPortController(Controller):
-    """Listens on a port the OS chose (port 0), learnt before the readiness check."""
-
-    def _trigger_server(self):
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
-
-
 @pytest.fixture
 def smtp(app):
     """A real SMTP server on a free port, and the app's mail pointed at it."""
-    sink = _Sink()
-    controller = _AnyPortController(sink, hostname="127.0.0.1", port=0)
-    controller.start()
     mailman = app.extensions["mailman"]
     saved = {k: getattr(mailman, k) for k in ("backend", "server", "port", "use_tls", "use_ssl")}
-    mailman.backend, mailman.server, mailman.port = "smtp", "127.0.0.1", controller.port
-    mailman.use_tls = mailman.use_ssl = False
-    sink.controller = controller
-    try:
-        yield sink
-    finally:
-        controller.stop()
-        for key, value in saved.items():
-            setattr(mailman, key, value)
+    with smtp_sink() as sink:
+        mailman.backend, mailman.server, mailman.port = "smtp", "127.0.0.1", sink.port
+        mailman.use_tls = mailman.use_ssl = False
+        try:
+            yield sink
+        finally:
+            for key, value in saved.items():
+                setattr(mailman, key, value)
 
 
 def _run(runner):

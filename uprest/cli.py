@@ -214,8 +214,9 @@ def send_notifications():
         due = notifications.due_notifications()
         with click.progressbar(length=len(due), label="Sending notifications") as bar:
             sent, failed = notifications.send_due(due=due, progress=lambda _item: bar.update(1))
-    click.echo(f"sent {sent}, failed {failed} (to be tried again on the next run)")
+    click.echo(f"sent {sent}, failed {failed}")
     if failed:
+        click.echo("the failed ones are tried again on the next run", err=True)
         raise SystemExit(1)
 
 
