@@ -136,3 +136,10 @@ def test_a_reviewer_imports_only_into_their_own_municipality(client, login_as, m
     response = _import(client, GOOD, municipality("cervia").id)
     assert response.status_code == 400
     assert _businesses(municipality("cervia")) == []
+
+
+def test_no_file_is_a_clear_refusal(client, login_as, municipality):
+    login_as(Role.ADMIN, locale="en")
+    response = client.post("/business/import", data={"municipality": municipality("cervia").id})
+    assert response.status_code == 400
+    assert "Choose a CSV file." in response.get_data(as_text=True)

@@ -281,3 +281,32 @@ def test_notifications_are_in_the_data_export_and_go_with_the_account(
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationOptOut)) == 0
+
+
+def test_a_claim_left_unsent_by_a_dead_run_is_released(runner, smtp, courses, create_user):
+    learner = create_user(Role.LEARNER, locale="en")
+    enrolment = _enrol(learner)
+    key = f"enrolled:{enrolment.id}"
+    db.session.add(
+        Notification(
+            user_id=learner.id, kind="enrolled", key=key, claimed_at=utcnow() - timedelta(hours=2)
+        )
+    )
+    db.session.commit()
+    assert "sent 1, failed 0" in _run(runner).output
+    assert len(smtp.messages) == 1
+
+
+def test_a_fresh_claim_of_a_running_worker_is_left_alone(runner, smtp, courses, create_user):
+    learner = create_user(Role.LEARNER, locale="en")
+    enrolment = _enrol(learner)
+    db.session.add(
+        Notification(
+            user_id=learner.id,
+            kind="enrolled",
+            key=f"enrolled:{enrolment.id}",
+            claimed_at=utcnow() - timedelta(minutes=5),
+        )
+    )
+    db.session.commit()
+    assert "sent 0, failed 0" in _run(runner).output

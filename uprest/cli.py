@@ -211,6 +211,7 @@ def send_notifications():
         )
     # The mails are rendered, and their links built, as for a request to the site's address.
     with current_app.test_request_context(base_url=base_url or None):
+        notifications.release_stale_claims()
         due = notifications.due_notifications()
         with click.progressbar(length=len(due), label="Sending notifications") as bar:
             sent, failed = notifications.send_due(due=due, progress=lambda _item: bar.update(1))

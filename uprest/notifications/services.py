@@ -322,9 +322,10 @@ def send_due(
 ) -> tuple[int, int]:
     """Send every due notification once; returns (sent, failed). A message the mail server
     refuses gives its claim back, so the next run tries again. ``due`` is what the caller
-    already found due (another run may have sent some of it since: those are skipped)."""
-    release_stale_claims(now)
+    already found due, after releasing stale claims (another run may have sent some of it
+    since: those are skipped)."""
     if due is None:
+        release_stale_claims(now)
         due = due_notifications(now)
     connection = current_app.extensions["mailman"].get_connection()
     sent = failed = 0
