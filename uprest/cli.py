@@ -197,6 +197,30 @@ def xapi_forward(once, batch, interval):
             time.sleep(interval)
 
 
+@uprest_cli.command("send-notifications")
+def send_notifications():
+    """Send the e-mail notifications that are due, each once (for cron; runs may overlap)."""
+    from flask import current_app
+
+    from uprest.notifications import services as notifications
+
+    base_url = current_app.config.get("UPREST_BASE_URL")
+    if not base_url and not current_app.config.get("SERVER_NAME"):
+        raise click.ClickException(
+            "UPREST_BASE_URL is not set: the links in the mails need the site's address."
+        )
+    # The mails are rendered, and their links built, as for a request to the site's address.
+    with current_app.test_request_context(base_url=base_url or None):
+        notifications.release_stale_claims()
+        due = notifications.due_notifications()
+        with click.progressbar(length=len(due), label="Sending notifications") as bar:
+            sent, failed = notifications.send_due(due=due, progress=lambda _item: bar.update(1))
+    click.echo(f"sent {sent}, failed {failed}")
+    if failed:
+        click.echo("the failed ones are tried again on the next run", err=True)
+        raise SystemExit(1)
+
+
 @uprest_cli.command("import-courses")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), required=False)
 def import_courses(folder: Path | None):

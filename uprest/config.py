@@ -87,6 +87,14 @@ class Config:
         os.environ.get("UPREST_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))
     )
     UPREST_MAIL_FROM = os.environ.get("UPREST_MAIL_FROM", "UPREST Learning <no-reply@localhost>")
+    # Notifications (``flask uprest send-notifications``): the site's address for links in
+    # mails sent from the command line, how far back a new enrolment, certificate or opened wave
+    # is still announced, the days without progress before a reminder, and the days before a
+    # wave closes when those who haven't finished are reminded.
+    UPREST_BASE_URL = os.environ.get("UPREST_BASE_URL", "")
+    UPREST_NOTIFY_LOOKBACK_DAYS = int(os.environ.get("UPREST_NOTIFY_LOOKBACK_DAYS", "3"))
+    UPREST_NOTIFY_IDLE_DAYS = int(os.environ.get("UPREST_NOTIFY_IDLE_DAYS", "14"))
+    UPREST_NOTIFY_CLOSING_DAYS = int(os.environ.get("UPREST_NOTIFY_CLOSING_DAYS", "3"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,10 +1,12 @@
 """Queries and rules for the administrators' pages."""
 
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from uprest.accounts.models import Business, Municipality, Role, User
-from uprest.accounts.services import assign_role
+from uprest.accounts.services import assign_role, create_user
 from uprest.core.errors import ServiceError
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _l
@@ -20,7 +22,15 @@ def _page_of(stmt, page: int):
     return pagination
 
 
-def search_users(*, query: str = "", page: int = 1):
+def search_users(
+    *,
+    query: str = "",
+    role: Role | None = None,
+    municipality_id: int | None = None,
+    page: int = 1,
+):
+    """A page of users, by name or address, role, and municipality (a reviewer's own, or the
+    one their business is in)."""
     stmt = (
         sa.select(User)
         .options(selectinload(User.business), selectinload(User.municipality))
@@ -34,7 +44,36 @@ def search_users(*, query: str = "", page: int = 1):
                 sa.func.lower(User.display_name).like(pattern),
             )
         )
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if municipality_id:
+        in_place = sa.select(Business.id).where(Business.municipality_id == municipality_id)
+        stmt = stmt.where(
+            sa.or_(User.municipality_id == municipality_id, User.business_id.in_(in_place))
+        )
     return _page_of(stmt, page)
+
+
+def invite_user(
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    municipality: Municipality | None,
+    business: Business | None,
+    locale: str | None,
+) -> User:
+    """An account made by an administrator, with a password nobody knows: the person chooses
+    their own through the link in the invitation (``services.account_setup_token``)."""
+    return create_user(
+        email=email,
+        display_name=display_name,
+        password=secrets.token_urlsafe(32),
+        role=role,
+        locale=locale,
+        municipality=municipality,
+        business=business,
+    )
 
 
 def search_businesses(*, municipality_id: int | None = None, page: int = 1):

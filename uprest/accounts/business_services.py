@@ -32,6 +32,13 @@ def site_municipality() -> Municipality | None:
     return db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
 
 
+def importing_municipalities(user: User) -> list[Municipality]:
+    """Where ``user`` may import businesses: anywhere for an admin, a reviewer's own place."""
+    if user.role is Role.ADMIN:
+        return list_municipalities()
+    return [user.municipality] if user.role is Role.REVIEWER and user.municipality else []
+
+
 def _check_name_free(name: str, municipality: Municipality, exclude_id: int | None = None) -> None:
     query = sa.select(Business.id).where(
         Business.municipality_id == municipality.id, sa.func.lower(Business.name) == name.lower()
@@ -103,22 +110,44 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_staff(*, business: Business, email: str, invited_by: User) -> tuple[Invitation, str]:
-    """A new invitation and its secret token; only the hash is stored."""
-    email = normalise_email(email)
-    if any(member.email == email for member in business.staff):
-        raise ServiceError(_l("This person already works in your business."), field="email")
-    token = secrets.token_urlsafe(32)
+def create_invitation(business: Business, invited_by: User, token: str, **fields) -> Invitation:
+    """An invitation for ``token`` (kept as a hash only), expiring after the configured days."""
     invitation = Invitation(
         business=business,
-        email=email,
         token_hash=_token_hash(token),
         invited_by=invited_by,
         expires_at=utcnow() + timedelta(days=current_app.config["UPREST_INVITATION_DAYS"]),
+        **fields,
     )
     db.session.add(invitation)
     db.session.flush()
-    return invitation, token
+    return invitation
+
+
+def pending_for(business: Business, email: str) -> Invitation | None:
+    return db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.business_id == business.id,
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+
+
+def invite_staff(*, business: Business, email: str, invited_by: User) -> tuple[Invitation, str]:
+    """A new invitation and its secret token; only the hash is stored.
+
+    A second invitation to an address that already has an open one is refused: two live links
+    for one person only confuse them (withdraw the first to send a new one).
+    """
+    email = normalise_email(email)
+    if any(member.email == email for member in business.staff):
+        raise ServiceError(_l("This person already works in your business."), field="email")
+    if pending_for(business, email) is not None:
+        raise ServiceError(_l("This address already has an open invitation."), field="email")
+    token = secrets.token_urlsafe(32)
+    return create_invitation(business, invited_by, token, email=email), token
 
 
 def pending_invitations(business: Business) -> list[Invitation]:
@@ -135,12 +164,18 @@ def pending_invitations(business: Business) -> list[Invitation]:
     )
 
 
-def find_invitation(token: str) -> Invitation | None:
-    """The pending invitation for this token; used, expired or unknown tokens give None."""
+def find_pending(token: str) -> Invitation | None:
     invitation = db.session.scalar(
         sa.select(Invitation).where(Invitation.token_hash == _token_hash(token))
     )
     return invitation if invitation is not None and invitation.is_pending else None
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The pending e-mailed invitation for this link's token; used, expired, unknown tokens
+    (and printed codes, which name no address) give None."""
+    invitation = find_pending(token)
+    return invitation if invitation is not None and not invitation.is_code else None
 
 
 def accept_invitation(invitation: Invitation, user: User) -> None:
@@ -151,6 +186,12 @@ def accept_invitation(invitation: Invitation, user: User) -> None:
     if user.role not in (Role.LEARNER, Role.MANAGER):
         raise ServiceError(_l("Your account's role cannot join a business as staff."))
     user.business = invitation.business
+    if invitation.is_code:
+        # Redeemed, a printed code belongs to this account: its address replaces the printed
+        # name, so the person's data export and erasure find it like any invitation of theirs.
+        invitation.email, invitation.name = user.email, None
+    if invitation.is_for_manager:
+        user.role = Role.MANAGER
     invitation.accepted_at = utcnow()
     db.session.flush()
 

@@ -3,12 +3,21 @@
 from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
+from uprest.accounts import business_import, invitations
 from uprest.accounts import business_services as bs
-from uprest.accounts.forms import BusinessForm, ConfirmForm, InviteForm
+from uprest.accounts.forms import (
+    BulkInviteForm,
+    BusinessForm,
+    BusinessImportForm,
+    CodeInvitationsForm,
+    ConfirmForm,
+    InviteForm,
+)
 from uprest.accounts.models import Municipality, Role, Sector, SizeBand
 from uprest.accounts.permissions import (
     get_confirmable_business_or_404,
     get_invitation_or_404,
+    get_municipality_or_404,
     get_staff_member_or_404,
     own_business_or_403,
     roles_required,
@@ -16,7 +25,7 @@ from uprest.accounts.permissions import (
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error, choices
-from uprest.core.mailer import compose_mail
+from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.templating import render
 from uprest.extensions import db
 from uprest.i18n import _, get_locale
@@ -104,11 +113,13 @@ def staff():
     return _staff_page(business, InviteForm())
 
 
-def _staff_page(business, invite_form, status: int = 200):
+def _staff_page(business, invite_form, status: int = 200, bulk_form=None, code_form=None):
     page = render(
         "uprest/business/staff.html",
         business=business,
         invite_form=invite_form,
+        bulk_form=bulk_form or BulkInviteForm(prefix="bulk"),
+        code_form=code_form or CodeInvitationsForm(prefix="codes"),
         confirm_form=ConfirmForm(),
         invitations=bs.pending_invitations(business),
         team=team_progress(business.id, str(get_locale() or "en")),
@@ -127,14 +138,7 @@ def invite():
                 business=business, email=form.email.data, invited_by=current_user
             )
             # Built before the commit: an invitation whose mail can't be built is not kept.
-            message = compose_mail(
-                to=invitation.email,
-                locale=current_user.locale,
-                subject_template="uprest/email/invitation_subject.txt",
-                body_template="uprest/email/invitation_body.txt",
-                invitation=invitation,
-                link=url_for("uprest.accounts.accept_invitation", token=token, _external=True),
-            )
+            message = _invitation_mail(invitation, token)
         except ServiceError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -144,6 +148,70 @@ def invite():
             flash(_("An invitation has been sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("uprest.business.staff"))
     return _staff_page(business, form, 400)
+
+
+def _invitation_mail(invitation, token: str):
+    return compose_mail(
+        to=invitation.email,
+        locale=current_user.locale,
+        subject_template="uprest/email/invitation_subject.txt",
+        body_template="uprest/email/invitation_body.txt",
+        invitation=invitation,
+        link=url_for("uprest.accounts.accept_invitation", token=token, _external=True),
+    )
+
+
+@bp.post("/staff/invite-many")
+@roles_required(Role.MANAGER)
+def invite_many():
+    """Pasted addresses or a CSV file: each valid new address is invited, each line reported."""
+    business = own_business_or_403(current_user)
+    form = BulkInviteForm(prefix="bulk")
+    if form.validate_on_submit():
+        try:
+            addresses = invitations.addresses_from_text(form.addresses.data)
+            if form.file.data:
+                addresses += invitations.addresses_from_csv(form.file.data.read())
+            results = invitations.invite_many(
+                business=business, addresses=addresses, invited_by=current_user
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            invited = [r for r in results if r.token is not None]
+            messages = [_invitation_mail(r.invitation, r.token) for r in invited]
+            if messages:
+                send_after_response(*messages)
+            return render("uprest/business/invite_results.html", results=results)
+    return _staff_page(business, InviteForm(), 400, bulk_form=form)
+
+
+@bp.post("/staff/codes")
+@roles_required(Role.MANAGER)
+def code_invitations():
+    """Printable invitations with one-time codes, for staff without an e-mail address. The
+    codes are shown this once (only their hashes are kept): print the page now."""
+    business = own_business_or_403(current_user)
+    form = CodeInvitationsForm(prefix="codes")
+    if form.validate_on_submit():
+        try:
+            made = invitations.invite_by_code(
+                business=business, names=form.names.data.splitlines(), invited_by=current_user
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            return render(
+                "uprest/business/code_invitations.html",
+                business=business,
+                invitations=made,
+                join_url=url_for("uprest.accounts.join_with_code", _external=True),
+            )
+    return _staff_page(business, InviteForm(), 400, code_form=form)
 
 
 def _staff_action(action, success_message, confirm=None):
@@ -237,3 +305,57 @@ def confirm(business_id: int):
             db.session.commit()
             flash(_("%(business)s is confirmed.", business=business.name), "success")
     return redirect(url_for("uprest.business.pending"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def import_businesses():
+    """A CSV file of businesses: all imported and their contacts invited, or none and a list of
+    what to correct, line by line."""
+    form = BusinessImportForm()
+    form.municipality.choices = choices(
+        (m.id, m.name) for m in bs.importing_municipalities(current_user)
+    )
+    rows = None
+    if form.validate_on_submit():
+        place = get_municipality_or_404(form.municipality.data, current_user)
+        try:
+            if not form.file.data:
+                raise ServiceError(_("Choose a CSV file."), field="file")
+            rows = business_import.import_businesses(
+                data=form.file.data.read(), municipality=place, acting=current_user
+            )
+        except business_import.ImportRefused as refused:
+            db.session.rollback()
+            rows = refused.rows
+            form.form_errors.append(refused.message)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            messages = [
+                compose_mail(
+                    to=row.invitation.email,
+                    locale=place.default_locale,
+                    subject_template="uprest/email/invitation_manager_subject.txt",
+                    body_template="uprest/email/invitation_manager_body.txt",
+                    invitation=row.invitation,
+                    link=url_for(
+                        "uprest.accounts.accept_invitation", token=row.token, _external=True
+                    ),
+                )
+                for row in rows
+                if row.invitation is not None
+            ]
+            if messages:
+                send_after_response(*messages)
+            return render("uprest/business/imported.html", rows=rows, municipality=place)
+    page = render(
+        "uprest/business/import.html",
+        form=form,
+        rows=rows,
+        sectors=list(Sector),
+        sizes=list(SizeBand),
+    )
+    return page, 400 if form.errors or form.form_errors else 200

@@ -1,5 +1,6 @@
 """Forms for sign-in, profile, businesses, staff and administration (shape only)."""
 
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -8,6 +9,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo
 
@@ -122,6 +124,50 @@ class InviteForm(UprestForm):
     submit = SubmitField(_l("Send invitation"))
 
 
+class BulkInviteForm(UprestForm):
+    addresses = TextAreaField(
+        _l("E-mail addresses, one per line or separated by commas"), render_kw={"rows": 6}
+    )
+    file = FileField(_l("Or a CSV file with the addresses"))
+    submit = SubmitField(_l("Send invitations"))
+
+
+class CodeInvitationsForm(UprestForm):
+    names = TextAreaField(
+        _l("Names of the staff members, one per line"),
+        validators=[required()],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField(_l("Create invitations to print"))
+
+
+class CodeForm(UprestForm):
+    """Join a business with a printed code, when already signed in."""
+
+    code = StringField(
+        _l("Invitation code"),
+        validators=[required(), max_length(40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Join the business"))
+
+
+class CodeAccountForm(PasswordFields, CodeForm):
+    """Join with a printed code and create the account: the person gives their own address."""
+
+    display_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    email = EmailField(
+        _l("Your e-mail address"), validators=[required(), email_address(), max_length(254)]
+    )
+    accept_privacy = privacy_consent()
+
+
+class BusinessImportForm(UprestForm):
+    municipality = SelectField(_l("Municipality"), coerce=int, validators=[required()])
+    file = FileField(_l("CSV file with the businesses"))
+    submit = SubmitField(_l("Import and invite"))
+
+
 class ConfirmForm(UprestForm):
     """A bare form for POST-only buttons, so they carry a CSRF token."""
 
@@ -134,6 +180,23 @@ class AdminUserForm(UprestForm):
     business = SelectField(_l("Business (for managers and learners)"), coerce=int)
     is_enabled = BooleanField(_l("Account enabled"))
     submit = SubmitField(_l("Save user"))
+
+
+class AdminNewUserForm(UprestForm):
+    display_name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    email = EmailField(
+        _l("E-mail address"), validators=[required(), email_address(), max_length(254)]
+    )
+    role = SelectField(_l("Role"), choices=choices((r.value, r.label) for r in Role))
+    municipality = SelectField(_l("Municipality (for reviewers)"), coerce=int)
+    business = SelectField(_l("Business (for managers and learners)"), coerce=int)
+    locale = SelectField(_l("Language of the invitation"), choices=_locale_choices(False))
+    submit = SubmitField(_l("Create and invite"))
+
+
+class SetupAccountForm(PasswordFields, UprestForm):
+    accept_privacy = privacy_consent()
+    submit = SubmitField(_l("Save password"))
 
 
 class MunicipalityForm(UprestForm):

@@ -181,7 +181,8 @@ class User(UserMixin, db.Model):
 
 
 class Invitation(db.Model):
-    """A single-use, expiring link that lets someone join a business as staff."""
+    """A single-use, expiring link (or, for staff without e-mail, a printed code) that lets
+    someone join a business as staff."""
 
     __tablename__ = "invitations"
 
@@ -189,7 +190,12 @@ class Invitation(db.Model):
     business_id: Mapped[int] = mapped_column(
         sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
     )
-    email: Mapped[str] = mapped_column(sa.String(254))
+    # None for a code invitation: the person has no e-mail address, the code is printed instead.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The name printed on a code invitation, so the manager hands each sheet to the right person.
+    name: Mapped[str | None] = mapped_column(sa.String(120))
+    # The contact of an imported business joins it as its manager, not as staff.
+    is_for_manager: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -204,6 +210,10 @@ class Invitation(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.expires_at > utcnow()
+
+    @property
+    def is_code(self) -> bool:
+        return self.email is None
 
 
 class PrivacyConsent(db.Model):

@@ -216,8 +216,27 @@ def password_reset_token(user: User) -> str:
 
 
 def user_from_reset_token(token: str) -> User | None:
+    return _user_from_token(_reset_serializer(), token, current_app.config["UPREST_RESET_MAX_AGE"])
+
+
+def _setup_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="uprest-account-setup")
+
+
+def account_setup_token(user: User) -> str:
+    """For an account an administrator created: the link to choose a password, valid as long
+    as an invitation, single-use like a reset link (the password it sets changes the hash)."""
+    return _setup_serializer().dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_from_setup_token(token: str) -> User | None:
+    days = current_app.config["UPREST_INVITATION_DAYS"]
+    return _user_from_token(_setup_serializer(), token, days * 86400)
+
+
+def _user_from_token(serializer: URLSafeTimedSerializer, token: str, max_age: int) -> User | None:
     try:
-        data = _reset_serializer().loads(token, max_age=current_app.config["UPREST_RESET_MAX_AGE"])
+        data = serializer.loads(token, max_age=max_age)
     except BadSignature:
         return None
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
@@ -296,6 +315,7 @@ def export_user_data(user: User) -> dict:
         "invitations_sent": [
             {
                 "email": inv.email,
+                "name": inv.name,
                 "created_at": inv.created_at.isoformat() + "Z",
                 "accepted": inv.accepted_at is not None,
             }

@@ -4,14 +4,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, sessi
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from uprest.accounts import business_services, services
+from uprest.accounts import business_services, invitations, services
 from uprest.accounts.forms import (
     AcceptInvitationForm,
+    CodeAccountForm,
+    CodeForm,
     ForgotPasswordForm,
     JoinForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
+    SetupAccountForm,
 )
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_municipality_or_404, roles_required
@@ -199,6 +202,27 @@ def reset_password(token: str):
     return render("uprest/accounts/reset_password.html", form=form)
 
 
+@bp.route("/account/setup/<token>", methods=["GET", "POST"])
+def setup_account(token: str):
+    """An account an administrator created: its owner chooses a password and is signed in."""
+    user = services.user_from_setup_token(token)
+    if user is None or not user.is_enabled:
+        return render("uprest/accounts/invitation_invalid.html"), 410
+    form = SetupAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data)
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            services.record_consent(user)
+            db.session.commit()
+            start_session(user)
+            flash(_("Your password is saved. Welcome to UPREST Learning."), "success")
+            return redirect(url_for("uprest.core.home"))
+    return render("uprest/accounts/setup_account.html", form=form, user=user)
+
+
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     invitation = business_services.find_invitation(token)
@@ -230,6 +254,49 @@ def accept_invitation(token: str):
             flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
             return redirect(url_for("uprest.core.home"))
     return render("uprest/accounts/invitation.html", form=form, invitation=invitation)
+
+
+def code_limits(view):
+    """Codes are guessed only as fast as passwords: the sign-in limits per client IP."""
+    view = limiter.limit(_limit("UPREST_LOGIN_LIMIT"), methods=["POST"])(view)
+    return limiter.limit(_limit("UPREST_LOGIN_IP_LIMIT"), methods=["POST"])(view)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@code_limits
+def join_with_code():
+    """Redeem a printed invitation code: join the business, creating the account if needed."""
+    signed_in = current_user.is_authenticated
+    form = CodeForm() if signed_in else CodeAccountForm()
+    if form.validate_on_submit():
+        invitation = invitations.find_code_invitation(form.code.data)
+        try:
+            if invitation is None:
+                raise ServiceError(
+                    _("This code is not valid, has expired or has already been used."),
+                    field="code",
+                )
+            if signed_in:
+                user = current_user
+            else:
+                user = services.create_user(
+                    email=form.email.data,
+                    display_name=form.display_name.data,
+                    password=form.password.data,
+                    locale=str(get_locale()),
+                )
+                services.record_consent(user)
+            business_services.accept_invitation(invitation, user)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if not signed_in:
+                start_session(user)
+            flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
+            return redirect(url_for("uprest.core.home"))
+    return render("uprest/accounts/join.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/municipality")

@@ -36,16 +36,17 @@ def compose_mail(
     )
 
 
-def send_after_response(message: EmailMessage) -> None:
-    """Sends once the response has gone out: how long the mail server takes shows in no answer."""
+def send_after_response(*messages: EmailMessage) -> None:
+    """Sends once the response has gone out: how long the mail server takes shows in no answer.
+    Several messages share one connection to the mail server."""
     app = current_app._get_current_object()
 
     def send() -> None:
         with app.app_context():
             try:
-                message.send()
+                app.extensions["mailman"].get_connection().send_messages(list(messages))
             except Exception:  # the answer is already out; the log is all that is left
-                app.logger.exception("could not send mail to %s", message.to)
+                app.logger.exception("could not send mail to %s", [m.to for m in messages])
 
     @after_this_request
     def defer(response):
