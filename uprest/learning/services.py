@@ -13,6 +13,7 @@ from uprest.courses import pathdoc, paths
 from uprest.courses import services as course_services
 from uprest.courses.localise import Localised
 from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
+from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import _l
 from uprest.learning import events, progress, quiz
@@ -228,6 +229,7 @@ def check_completion(enrolment: Enrolment) -> None:
         return
     if progress.for_enrolment(enrolment).is_complete:
         events.record_module_completed(enrolment)
+        credential_services.issue(enrolment)
         _check_path_completion(enrolment.user, progress.completed_slugs(enrolment.user_id))
 
 

@@ -1,6 +1,6 @@
 """The learner's pages: catalogue, module and path pages, lesson player, quiz, certificates."""
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from uprest.accounts.forms import ConfirmForm
@@ -10,6 +10,7 @@ from uprest.core.templating import render
 from uprest.courses import services as course_services
 from uprest.courses.localise import Localised, outline_text
 from uprest.courses.markdown import render_markdown
+from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
 from uprest.learning import overview, progress, quiz, services
@@ -244,6 +245,8 @@ def _certificate_page(enrolment, own: bool):
         enrolment=enrolment,
         title=overview.version_title(enrolment.version, _locale()),
         own=own,
+        credential=credential_services.for_enrolment(enrolment) if own else None,
+        wallet_url=current_app.config.get("UPREST_CREDENTIAL_WALLET_URL"),
     )
 
 
