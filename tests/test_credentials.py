@@ -234,8 +234,8 @@ def test_pdf_is_tagged_a4_in_the_learners_language(client, signing_key, earn):
     width, height = document[0].get_size()
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = document[0].get_textpage().get_text_range()
-    assert "Lina Larsson" in text and "Intyg" in text
-    assert f"/credentials/{credential.uuid}" in text.replace("\r\n", "").replace("\n", "")
+    assert "Lina Larsson" in text and "Kursintyg" in text  # Swedish
+    assert f"/credentials/{credential.uuid[:8]}" in text
 
 
 def test_issuing_emits_earned_and_mastered_statements(client, signing_key, earn):
