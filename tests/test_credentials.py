@@ -15,7 +15,6 @@ from tests.test_learning import ALL_RIGHT
 from uprest.accounts import services as account_services
 from uprest.accounts.models import Role
 from uprest.credentials import baking, keys, services, status
-from uprest.credentials.models import Credential
 from uprest.extensions import db
 from uprest.xapi.models import Statement
 
