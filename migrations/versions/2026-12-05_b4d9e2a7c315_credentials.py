@@ -1,10 +1,15 @@
 """Credentials: each completed module's Open Badges credential and its status-list bit.
 
+Modules completed before this revision get their credential too, dated at the completion and
+described in the learner's chosen language (English when they chose none).
+
 Revision ID: b4d9e2a7c315
 Revises: 5e2a9c71b4d3
 Create Date: 2026-12-05 17:00:00
 
 """
+
+import uuid
 
 import sqlalchemy as sa
 from alembic import op
@@ -16,7 +21,14 @@ branch_labels = None
 depends_on = None
 
 
+def _table(name: str) -> str:
+    """The table's name, before or after the tables took the ``uprest_`` prefix."""
+    prefixed = f"uprest_{name}"
+    return prefixed if sa.inspect(op.get_bind()).has_table(prefixed) else name
+
+
 def upgrade():
+    enrolments, users = _table("enrolments"), _table("users")
     op.create_table(
         "uprest_credentials",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -27,14 +39,38 @@ def upgrade():
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["enrolment_id"],
-            ["enrolments.id"],
-            name=op.f("fk_uprest_credentials_enrolment_id_enrolments"),
+            [f"{enrolments}.id"],
+            name=op.f(f"fk_uprest_credentials_enrolment_id_{enrolments}"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_uprest_credentials")),
         sa.UniqueConstraint("enrolment_id", name=op.f("uq_uprest_credentials_enrolment_id")),
         sa.UniqueConstraint("uuid", name=op.f("uq_uprest_credentials_uuid")),
     )
+    e = sa.table(
+        enrolments, sa.column("id"), sa.column("user_id"), sa.column("completed_at", sa.DateTime)
+    )
+    u = sa.table(users, sa.column("id"), sa.column("locale"))
+    completed = op.get_bind().execute(
+        sa.select(e.c.id, e.c.completed_at, u.c.locale)
+        .join(u, u.c.id == e.c.user_id)
+        .where(e.c.completed_at.is_not(None))
+        .order_by(e.c.id)
+    )
+    rows = [
+        {"uuid": str(uuid.uuid4()), "enrolment_id": id_, "locale": locale or "en",
+         "issued_at": completed_at}
+        for id_, completed_at, locale in completed
+    ]  # fmt: skip
+    if rows:
+        credentials = sa.table(
+            "uprest_credentials",
+            sa.column("uuid", sa.String),
+            sa.column("enrolment_id", sa.Integer),
+            sa.column("locale", sa.String),
+            sa.column("issued_at", sa.DateTime),
+        )
+        op.bulk_insert(credentials, rows)
 
 
 def downgrade():
