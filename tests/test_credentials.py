@@ -83,6 +83,18 @@ def test_completion_issues_a_signed_credential_that_fits_the_schema(client, sign
     assert _download(client, credential, "jwt").get_data(as_text=True) == token
 
 
+def test_alignment_names_the_esco_skill_where_the_framework_has_one(app):
+    from uprest.credentials.achievements import _alignment
+
+    item = {"code": "DIG-03", "name": "Social media", "framework": "uprest"}
+    esco = "http://data.europa.eu/esco/skill/64e09849-a7db-4d6b-a932-66264420eb97"
+    with app.test_request_context():
+        assert _alignment(item | {"esco": esco})["targetUrl"] == esco
+        own = _alignment(item | {"esco": None})
+    assert own["targetUrl"].endswith("/learn/catalogue?competence=DIG-03")
+    assert own["targetType"] == "ext:UPRESTCompetence"
+
+
 def test_a_credential_missing_a_required_field_fails_the_schema(client, signing_key, earn):
     _user, credential = earn()
     document = _download(client, credential, "json").get_json()
@@ -238,6 +250,9 @@ def test_pdf_is_tagged_a4_in_the_learners_language(client, signing_key, earn):
 
 
 def test_issuing_emits_earned_and_mastered_statements(client, signing_key, earn):
+    from uprest.surveys.framework import sync_framework
+
+    sync_framework()
     user, credential = earn()
     rows = db.session.scalars(
         sa.select(Statement).where(Statement.verb_id.in_(
@@ -251,6 +266,8 @@ def test_issuing_emits_earned_and_mastered_statements(client, signing_key, earn)
     assert earned[0]["actor"]["account"]["name"] == f"user-{user.id}"
     reached = sorted(s["object"]["id"].rsplit("/", 1)[-1] for s in mastered)
     assert reached == ["DIG-01", "DIG-02"]
+    names = {s["object"]["definition"]["name"]["en-GB"] for s in mastered}
+    assert "Online presence and website" in names
     assert all(s["result"]["success"] and s["result"]["score"]["raw"] >= 1 for s in mastered)
 
 

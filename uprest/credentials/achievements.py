@@ -57,6 +57,7 @@ def competences(version: ModuleVersion, locale: str) -> list[dict]:
                 "code": item.code,
                 "level": item.level,
                 "name": names.get(locale) or names.get("en") or item.code,
+                "names": names or {"en": item.code},
                 "esco": competence.esco_uri if competence else None,
                 "framework": framework.code if framework else "uprest",
             }

@@ -52,7 +52,7 @@ def issue(enrolment: Enrolment) -> Credential:
             verb="mastered",
             activity=achievement["esco"] or activity_iri(f"competences/{achievement['code']}"),
             activity_type=OBJECTIVE_TYPE,
-            name={"en": achievement["code"]},
+            name=achievement["names"],
             result={"score": {"raw": achievement["level"], "min": 1, "max": 5}, "success": True},
             parent=f"modules/{enrolment.module.slug}",
         )
