@@ -71,6 +71,7 @@ EXPECTED = {
     "uprest.credentials.jwks": PUBLIC,
     "uprest.credentials.status_list": PUBLIC,
     "uprest.credentials.achievement": PUBLIC,
+    "uprest.credentials.path_achievement": PUBLIC,
     "uprest.credentials.show": PUBLIC,
     "uprest.credentials.verify": PUBLIC,
     "uprest.credentials.download": SIGNED_IN,

@@ -289,3 +289,36 @@ def test_cli_keygen_and_verify(runner, app, signing_key, earn, client, tmp_path,
     runner.invoke(args=["uprest", "revoke-credential", credential.uuid])
     result = runner.invoke(args=["uprest", "verify-credential", str(saved)])
     assert result.exit_code == 1 and result.output.startswith("revoked:")
+
+
+def test_a_completed_path_earns_its_own_credential(client, signing_key, courses, login_as):
+    import pypdfium2
+
+    user = login_as(Role.LEARNER, display_name="Pia Path")
+    client.post("/learn/paths/digital-basics/follow")
+    client.post(f"/learn/modules/{MODULE}/enrol")
+    for lesson in ("why-be-found", "your-website"):
+        client.post(f"/learn/modules/{MODULE}/lessons/{lesson}")
+    client.post(f"/learn/modules/{MODULE}/quiz", data=ALL_RIGHT)
+    module_credential, path_credential = services.for_user(user)
+    assert path_credential.path_enrolment is not None
+    page = client.get("/learn/paths/digital-basics").get_data(as_text=True)
+    assert f"/credentials/{path_credential.uuid}/download.pdf" in page
+    document = _download(client, path_credential, "json").get_json()
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))
+    achievement = document["credentialSubject"]["achievement"]
+    assert achievement["achievementType"] == "LearningProgram"
+    assert (
+        achievement["name"] == "Digital basics"
+        and "Be found online" in (achievement["criteria"]["narrative"])
+    )
+    assert client.get(achievement["id"].replace("http://localhost", "")).get_json() == achievement
+    pdf = pypdfium2.PdfDocument(_download(client, path_credential, "pdf").get_data())
+    text = pdf[0].get_textpage().get_text_range()
+    assert "has completed the learning path" in text and "Be found online" in text
+    token = _download(client, path_credential, "jwt").get_data()
+    assert "Digital basics" in _verify(client, token)
+    account_services.delete_account(user)
+    db.session.commit()
+    db.session.refresh(path_credential)
+    assert path_credential.revoked_at is not None and path_credential.path_enrolment_id is None

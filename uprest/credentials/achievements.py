@@ -115,38 +115,63 @@ def achievement(version: ModuleVersion, locale: str) -> dict:
         "version": str(version.number),
         "tag": [item.code for item in version.competences],
         "creator": issuer_profile(),
-        "related": [
-            {"id": achievement_id(version, other), "type": ["Related"], "inLanguage": other}
-            for other in achievement_locales(version)
-            if other != locale
-        ],
+        "related": _related(
+            [achievement_id(version, other) for other in achievement_locales(version)],
+            achievement_locales(version),
+            locale,
+        ),
     }
+
+
+def _related(ids: list[str], locales: list[str], locale: str) -> list[dict]:
+    return [
+        {"id": found, "type": ["Related"], "inLanguage": other}
+        for found, other in zip(ids, locales, strict=True)
+        if other != locale
+    ]
+
+
+def facts(credential, locale: str) -> dict:
+    """What a page, the PDF and the credential say: the holder, title, hours, competences."""
+    if credential.enrolment is not None:
+        version = credential.enrolment.version
+        return {
+            "registration": credential.enrolment.uuid,
+            "name": credential.enrolment.user.display_name,
+            "title": _texts(version, locale)[0],
+            "hours": hours(version),
+            "competences": competences(version, locale),
+            "modules": [],
+            "achievement": lambda: achievement(version, locale),
+        }
+    from uprest.credentials import paths
+
+    return paths.facts(credential.path_enrolment, locale)
 
 
 def credential_document(credential, status_url: str, index: int) -> dict:
     """The unsigned OpenBadgeCredential (VC data model 2.0)."""
-    enrolment = credential.enrolment
-    version = enrolment.version
+    held = facts(credential, credential.locale)
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": url_for("uprest.credentials.show", uuid=credential.uuid, _external=True),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": issuer_profile(),
         "validFrom": _iso(credential.issued_at),
-        "name": _texts(version, credential.locale)[0],
+        "name": held["title"],
         "credentialSubject": {
             # The enrolment: pseudonymous, and the same as the xAPI registration.
-            "id": f"urn:uuid:{enrolment.uuid}",
+            "id": f"urn:uuid:{held['registration']}",
             "type": ["AchievementSubject"],
             "identifier": [
                 {
                     "type": "IdentityObject",
                     "identityType": "name",
                     "hashed": False,
-                    "identityHash": enrolment.user.display_name,
+                    "identityHash": held["name"],
                 }
             ],
-            "achievement": achievement(version, credential.locale),
+            "achievement": held["achievement"](),
         },
         "credentialStatus": {
             "id": f"{status_url}#{index}",

@@ -18,17 +18,12 @@ def qr_data_uri(url: str) -> str:
 def certificate(credential, locale: str) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
-    enrolment = credential.enrolment
-    version = enrolment.version
     url = credential_url(credential)
     with force_locale(locale):
         html = render(
             "uprest/credentials/certificate_pdf.html",
             locale=locale,
-            name=enrolment.user.display_name,
-            title=achievements._texts(version, locale)[0],
-            hours=achievements.hours(version),
-            competences=achievements.competences(version, locale),
+            **achievements.facts(credential, locale),
             issuer=achievements.issuer_profile()["name"],
             issued_at=credential.issued_at,
             url=url,

@@ -18,7 +18,7 @@ from uprest.credentials import achievements, keys, status
 from uprest.credentials.models import Credential
 from uprest.extensions import db
 from uprest.i18n import _l, get_locale
-from uprest.learning.models import Enrolment
+from uprest.learning.models import Enrolment, PathEnrolment
 from uprest.xapi.emitter import activity_iri, emit_many, statement_for
 
 BADGE_TYPE = "http://id.tincanapi.com/activitytype/badge"
@@ -60,6 +60,40 @@ def issue(enrolment: Enrolment) -> Credential:
     ]
     emit_many(user, statements)
     return credential
+
+
+def issue_for_path(path_enrolment: PathEnrolment) -> Credential:
+    """The credential for a completed path, with its ``earned`` statement."""
+    credential = Credential(path_enrolment=path_enrolment, locale=str(get_locale() or "en"))
+    db.session.add(credential)
+    db.session.flush()
+    path = path_enrolment.path
+    titles = {
+        locale: text["title"]
+        for locale, text in (path.document.get("text") or {}).items()
+        if text.get("title")
+    }
+    emit_many(
+        path_enrolment.user,
+        [
+            statement_for(
+                user=path_enrolment.user,
+                verb="earned",
+                activity=credential_url(credential),
+                activity_type=BADGE_TYPE,
+                name=titles or None,
+                registration=path_enrolment.uuid,
+                parent=f"paths/{path.slug}",
+            )
+        ],
+    )
+    return credential
+
+
+def for_path_enrolment(path_enrolment: PathEnrolment) -> Credential | None:
+    return db.session.scalar(
+        sa.select(Credential).where(Credential.path_enrolment_id == path_enrolment.id)
+    )
 
 
 def _titles(enrolment: Enrolment):
@@ -112,14 +146,19 @@ def module_version(module: Module, number: int) -> ModuleVersion | None:
     )
 
 
+def _held_by(user):
+    """The credentials earned in the user's module and path enrolments."""
+    return sa.or_(
+        Credential.enrolment_id.in_(sa.select(Enrolment.id).where(Enrolment.user_id == user.id)),
+        Credential.path_enrolment_id.in_(
+            sa.select(PathEnrolment.id).where(PathEnrolment.user_id == user.id)
+        ),
+    )
+
+
 def for_user(user) -> list[Credential]:
     return list(
-        db.session.scalars(
-            sa.select(Credential)
-            .join(Enrolment, Credential.enrolment_id == Enrolment.id)
-            .where(Enrolment.user_id == user.id)
-            .order_by(Credential.id)
-        )
+        db.session.scalars(sa.select(Credential).where(_held_by(user)).order_by(Credential.id))
     )
 
 
@@ -131,7 +170,7 @@ def status_url(list_number: int) -> str:
 
 
 def document(credential: Credential) -> dict:
-    if credential.enrolment is None:
+    if credential.holding is None:
         raise ServiceError(_l("This credential was withdrawn with its holder's account."))
     number, index = status.place(credential.id)
     return achievements.credential_document(credential, status_url(number), index)
@@ -210,12 +249,7 @@ def revoke_with_account(user) -> None:
     """The rows stay as an id and a status bit; the enrolment (and name) go with the account."""
     db.session.execute(
         sa.update(Credential)
-        .where(
-            Credential.enrolment_id.in_(
-                sa.select(Enrolment.id).where(Enrolment.user_id == user.id)
-            ),
-            Credential.revoked_at.is_(None),
-        )
+        .where(_held_by(user), Credential.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )

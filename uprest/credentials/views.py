@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role
-from uprest.accounts.permissions import get_module_or_404, roles_required
+from uprest.accounts.permissions import get_module_or_404, get_path_or_404, roles_required
 from uprest.core.errors import ServiceError
 from uprest.core.templating import render
-from uprest.credentials import achievements, baking, keys, services
+from uprest.credentials import achievements, baking, keys, paths, services
 from uprest.credentials.forms import VerifyForm
 from uprest.extensions import db
 from uprest.i18n import _, get_locale
@@ -51,6 +51,15 @@ def status_list(number: int):
     return response
 
 
+@bp.get("/achievements/paths/<slug>")
+def path_achievement(slug: str):
+    found = get_path_or_404(slug)
+    locale = request.args.get("lang", "")
+    if locale not in paths.path_locales(found):
+        locale = "en"
+    return jsonify(paths.achievement(found, locale))
+
+
 @bp.get("/achievements/<slug>/<int:version>")
 def achievement(slug: str, version: int):
     found = services.module_version(get_module_or_404(slug), version) or abort(404)
@@ -62,11 +71,25 @@ def achievement(slug: str, version: int):
 
 def _own_or_404(uuid: str):
     credential = services.get(uuid)
-    if credential is None or credential.enrolment is None:
+    if credential is None or credential.holding is None:
         abort(404)
-    if credential.enrolment.user_id != current_user.id:
+    if credential.holding.user_id != current_user.id:
         abort(404)
     return credential
+
+
+def _page_of(credential) -> str:
+    """Where the holder came from: the module's certificate, or the path."""
+    if credential.enrolment is not None:
+        slug = credential.enrolment.module.slug
+        return url_for("uprest.learning.certificate", slug=slug)
+    return url_for("uprest.learning.path", slug=credential.path_enrolment.path.slug)
+
+
+def _slug(credential) -> str:
+    if credential.enrolment is not None:
+        return credential.enrolment.module.slug
+    return credential.path_enrolment.path.slug
 
 
 @bp.get("/<uuid>/download.<kind>")
@@ -79,11 +102,9 @@ def download(uuid: str, kind: str):
         body = _file(credential, kind)
     except ServiceError as error:
         flash(str(error.message), "error")
-        return redirect(
-            url_for("uprest.learning.certificate", slug=credential.enrolment.module.slug)
-        )
+        return redirect(_page_of(credential))
     response = current_app.response_class(body, mimetype=DOWNLOADS[kind])
-    name = f"uprest-{credential.enrolment.module.slug}.{kind}"
+    name = f"uprest-{_slug(credential)}.{kind}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -140,18 +161,10 @@ def verify():
 def _details(result) -> dict | None:
     """Name, module, date and competences to show beside a valid or revoked result."""
     credential = result.credential
-    if credential is None or credential.enrolment is None:
+    if credential is None or credential.holding is None:
         return None
-    version = credential.enrolment.version
-    locale = str(get_locale() or "en")
-    return {
-        "name": credential.enrolment.user.display_name,
-        "title": achievements._texts(version, locale)[0],
-        "issued_at": credential.issued_at,
-        "hours": achievements.hours(version),
-        "competences": achievements.competences(version, locale),
-        "uuid": credential.uuid,
-    }
+    found = achievements.facts(credential, str(get_locale() or "en"))
+    return found | {"issued_at": credential.issued_at, "uuid": credential.uuid}
 
 
 @bp.post("/<uuid>/revoke")

@@ -239,6 +239,7 @@ def _check_path_completion(user: User, completed: set[str]) -> None:
             entries = pathdoc.entries(followed.path.document)
             if paths.is_complete(entries, completed):
                 events.record_path_completed(followed)
+                credential_services.issue_for_path(followed)
 
 
 def certificate(code: str) -> Enrolment | None:

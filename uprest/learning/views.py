@@ -254,10 +254,14 @@ def _certificate_page(enrolment, own: bool):
 def path(slug: str):
     found = get_path_or_404(slug)
     user = current_user if current_user.is_authenticated else None
+    shown = overview.path_overview(user, found, _locale())
+    followed = shown.get("followed")
     return render(
         "uprest/learning/path.html",
         form=ConfirmForm(),
-        **overview.path_overview(user, found, _locale()),
+        credential=credential_services.for_path_enrolment(followed) if followed else None,
+        wallet_url=current_app.config.get("UPREST_CREDENTIAL_WALLET_URL"),
+        **shown,
     )
 
 
