@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import ENGINE, make_config, throwaway_database
+from tests.conftest import COURSES, ENGINE, make_config, throwaway_database
 from uprest import create_app
 from uprest.extensions import db
 
@@ -199,3 +199,36 @@ def test_upgrade_drops_the_related_index_rows_a_direct_row_implies(empty_app):
         restored = db.session.execute(sa.select(StatementIndex.kind, StatementIndex.value)).all()
         db.session.rollback()
         assert sorted(restored) == sorted(rows)
+
+
+def test_upgrade_issues_credentials_for_modules_completed_before(empty_app):
+    """Learners who completed a module before credentials existed get theirs, in their language."""
+    from uprest.accounts import services as account_services
+    from uprest.accounts.models import Role
+    from uprest.core.time import utcnow
+    from uprest.courses import importer
+    from uprest.courses import services as course_services
+    from uprest.credentials.models import Credential
+    from uprest.learning.models import Enrolment
+
+    with empty_app.app_context():
+        upgrade(revision="5e2a9c71b4d3")
+        modules, paths = importer.read_all(COURSES)
+        list(importer.write_all(modules, paths))
+        module = course_services.get_module("online-presence")
+        version = course_services.latest_version(module)
+        done, busy = (
+            account_services.create_user(
+                email=f"{name}@example.org", display_name=name, password="a long password 1",
+                role=Role.LEARNER, locale=locale,
+            )
+            for name, locale in (("done", "sv"), ("busy", None))
+        )  # fmt: skip
+        finished = Enrolment(user=done, module=module, version=version, completed_at=utcnow())
+        db.session.add_all([finished, Enrolment(user=busy, module=module, version=version)])
+        db.session.commit()
+        upgrade()
+        [credential] = db.session.scalars(sa.select(Credential)).all()
+        assert credential.enrolment_id == finished.id and credential.locale == "sv"
+        assert credential.issued_at == finished.completed_at and len(credential.uuid) == 36
+        db.session.remove()

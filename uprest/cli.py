@@ -290,3 +290,52 @@ def export_path(slug: str, out: Path):
     except importer.PackageError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {file}")
+
+
+@uprest_cli.command("credentials-keygen")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing key (issued credentials stop verifying)."
+)
+def credentials_keygen(force: bool):
+    """Make the Ed25519 key that signs credentials; prints the public key only."""
+    from uprest.credentials import keys
+
+    path = keys.key_path()
+    try:
+        keys.generate(path, force=force)
+    except ServiceError as error:
+        raise click.ClickException(f"{error} ({path})") from error
+    click.echo(f"Signing key written to {path} (readable by this user only).")
+    click.echo(f"Public key (Ed25519, base64url): {keys.public_x()}")
+
+
+@uprest_cli.command("verify-credential")
+@click.argument("file", type=click.File("rb"))
+def verify_credential(file):
+    """Check a credential file (.jwt, baked .png or .svg): signature, then status. Exit code 1
+    unless it is valid."""
+    from uprest.credentials import services as credentials
+
+    try:
+        result = credentials.verify(credentials.token_from_upload(file.read()))
+    except ServiceError as error:
+        result = credentials.Verification("invalid", error.message)
+    click.echo(f"{result.state}: {result.message}")
+    if result.document:
+        click.echo(f"credential: {result.document['id']}")
+    if result.state != "valid":
+        raise SystemExit(1)
+
+
+@uprest_cli.command("revoke-credential")
+@click.argument("credential_id")
+def revoke_credential(credential_id: str):
+    """Revoke a credential by its uuid (the last part of its address)."""
+    from uprest.credentials import services as credentials
+
+    found = credentials.get(credential_id.rstrip("/").rsplit("/", 1)[-1])
+    if found is None:
+        raise click.ClickException("No credential has this id.")
+    changed = credentials.revoke(found)
+    db.session.commit()
+    click.echo("Revoked." if changed else "It was already revoked.")

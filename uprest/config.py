@@ -96,6 +96,18 @@ class Config:
     UPREST_NOTIFY_IDLE_DAYS = int(os.environ.get("UPREST_NOTIFY_IDLE_DAYS", "14"))
     UPREST_NOTIFY_CLOSING_DAYS = int(os.environ.get("UPREST_NOTIFY_CLOSING_DAYS", "3"))
 
+    # Open Badges credentials: the Ed25519 signing key's file (made by `flask uprest
+    # credentials-keygen`; default instance/credential-signing-key.pem), the issuer profile's name
+    # and web address, and the wallet page a learner is sent to with their credential.
+    UPREST_CREDENTIAL_KEY_FILE = os.environ.get("UPREST_CREDENTIAL_KEY_FILE", "")
+    UPREST_CREDENTIAL_ISSUER_NAME = os.environ.get(
+        "UPREST_CREDENTIAL_ISSUER_NAME", "UPREST Learning consortium"
+    )
+    UPREST_CREDENTIAL_ISSUER_URL = os.environ.get("UPREST_CREDENTIAL_ISSUER_URL", "")
+    UPREST_CREDENTIAL_WALLET_URL = os.environ.get(
+        "UPREST_CREDENTIAL_WALLET_URL", "https://europa.eu/europass/en"
+    )
+
     RATELIMIT_STORAGE_URI = os.environ.get("UPREST_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # One prefix per installation sharing a Redis; the tests use one per test.

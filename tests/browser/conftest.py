@@ -140,8 +140,10 @@ def live(tmp_path_factory, far_lrs):
         UPREST_XAPI_FORWARD_URL=far_lrs.url,
         UPREST_XAPI_FORWARD_KEY="key",
         UPREST_XAPI_FORWARD_SECRET="secret",
+        UPREST_CREDENTIAL_KEY_FILE=str(folder / "credential-signing-key.pem"),
     )
     server.prepare()
+    server.flask("uprest", "credentials-keygen")
     server.flask("uprest", "seed-demo")
     server.start()
     yield server

@@ -30,6 +30,10 @@ SWEDISH = {
 }
 
 
+def credential_verbs(t) -> set[str]:
+    return {t.t("earned"), t.t("mastered")}
+
+
 @pytest.mark.parametrize("locale", ["en", "et"])
 def test_trainer_authors_translates_publishes_and_sees_records(live, journey, locale):
     slug = f"guest-reviews-{locale}-{uuid.uuid4().hex[:6]}"
@@ -115,7 +119,12 @@ def test_trainer_authors_translates_publishes_and_sees_records(live, journey, lo
     iris = [
         rows.nth(i).locator("td span[title]").get_attribute("title") for i in range(rows.count())
     ]
-    assert all(row[1] == "Sara Läsare" for row in cells) and all(slug in iri for iri in iris)
+    # The module's statements name its activities; the credential it earned (earned) and the
+    # competences it reached (mastered) have IRIs of their own.
+    own = [iri for iri, row in zip(iris, cells, strict=True) if row[2] not in credential_verbs(t)]
+    assert all(row[1] == "Sara Läsare" for row in cells) and all(slug in iri for iri in own)
+    earned = [iri for iri, row in zip(iris, cells, strict=True) if row[2] == t.t("earned")]
+    assert len(earned) == 1 and "/credentials/" in earned[0]
     assert any("://" not in row[3] for row in cells)  # named activities are shown by name
     verbs = {t.t(verb) for verb in ("registered", "experienced", "answered", "passed", "completed")}
     assert verbs <= {row[2] for row in cells}  # verbs are shown in the trainer's language

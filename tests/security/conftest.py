@@ -23,4 +23,8 @@ def route_values(staff, wave) -> dict:
         "locale": "sv",
         "attempt": 1,
         "code": "not-a-code",
+        "uuid": "00000000-0000-4000-8000-000000000000",
+        "kind": "jwt",
+        "number": 0,
+        "version": 1,
     }

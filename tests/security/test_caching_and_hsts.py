@@ -10,6 +10,14 @@ from tests.security.test_headers_and_cookies import _get_urls
 from uprest.accounts.models import Role
 from uprest.extensions import limiter
 
+# The credential issuer's public documents: its keys, status lists and achievements.
+ISSUER_DOCUMENTS = (
+    "/credentials/did.json",
+    "/credentials/jwks.json",
+    "/credentials/status/",
+    "/credentials/achievements/",
+)
+
 
 @pytest.mark.parametrize(
     "role", [Role.LEARNER, Role.MANAGER, Role.TRAINER, Role.ADMIN, Role.REVIEWER]
@@ -23,8 +31,8 @@ def test_every_page_a_signed_in_user_sees_is_no_store(
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     cached = []
     for url in _get_urls(app, values):
-        if url.startswith(("/static/", "/xapi/")) or url == "/healthz":
-            continue  # files, the LRS (Basic auth) and the load balancer's probe name nobody
+        if url.startswith(("/static/", "/xapi/", *ISSUER_DOCUMENTS)) or url == "/healthz":
+            continue  # files, the LRS (Basic auth), the probe, the issuer's documents: nobody
         response = client.get(url)
         response.close()
         if "no-store" not in response.headers.get("Cache-Control", ""):

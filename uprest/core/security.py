@@ -7,7 +7,11 @@ from uprest.courses.markdown import FRAME_SOURCES
 # A year, as browsers' preload lists ask; not for subdomains, which a host may serve over http.
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 # Public pages that still name a person.
-PERSONAL_PUBLIC_ENDPOINTS = {"uprest.learning.verify_certificate"}
+PERSONAL_PUBLIC_ENDPOINTS = {
+    "uprest.learning.verify_certificate",
+    "uprest.credentials.show",
+    "uprest.credentials.verify",
+}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

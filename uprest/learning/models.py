@@ -62,6 +62,7 @@ class PathEnrolment(db.Model):
     completed_at: Mapped[datetime | None]
 
     path: Mapped[CoursePath] = relationship()
+    user: Mapped[User] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("user_id", "path_id"),)
 

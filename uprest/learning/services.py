@@ -16,6 +16,7 @@ from uprest.courses import pathdoc, paths
 from uprest.courses import services as course_services
 from uprest.courses.localise import Localised
 from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
+from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import _l, ngettext
 from uprest.learning import events, progress, quiz
@@ -281,6 +282,7 @@ def check_completion(enrolment: Enrolment) -> None:
         return
     if progress.for_enrolment(enrolment).is_complete:
         events.record_module_completed(enrolment)
+        credential_services.issue(enrolment)
         _check_path_completion(enrolment.user, progress.completed_slugs(enrolment.user_id))
 
 
@@ -290,6 +292,7 @@ def _check_path_completion(user: User, completed: set[str]) -> None:
             entries = pathdoc.entries(followed.path.document)
             if paths.is_complete(entries, completed):
                 events.record_path_completed(followed)
+                credential_services.issue_for_path(followed)
 
 
 def certificate(code: str) -> Enrolment | None:

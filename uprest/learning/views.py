@@ -1,6 +1,6 @@
 """The learner's pages: catalogue, module and path pages, lesson player, quiz, certificates."""
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from uprest.accounts.forms import ConfirmForm
@@ -10,6 +10,7 @@ from uprest.core.templating import render
 from uprest.courses import services as course_services
 from uprest.courses.localise import Localised, outline_text
 from uprest.courses.markdown import render_markdown
+from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
 from uprest.learning import overview, progress, quiz, services
@@ -251,6 +252,8 @@ def _certificate_page(enrolment, own: bool):
         enrolment=enrolment,
         title=overview.version_title(enrolment.version, _locale()),
         own=own,
+        credential=credential_services.for_enrolment(enrolment) if own else None,
+        wallet_url=current_app.config.get("UPREST_CREDENTIAL_WALLET_URL"),
     )
 
 
@@ -258,10 +261,14 @@ def _certificate_page(enrolment, own: bool):
 def path(slug: str):
     found = get_path_or_404(slug)
     user = current_user if current_user.is_authenticated else None
+    shown = overview.path_overview(user, found, _locale())
+    followed = shown.get("followed")
     return render(
         "uprest/learning/path.html",
         form=ConfirmForm(),
-        **overview.path_overview(user, found, _locale()),
+        credential=credential_services.for_path_enrolment(followed) if followed else None,
+        wallet_url=current_app.config.get("UPREST_CREDENTIAL_WALLET_URL"),
+        **shown,
     )
 
 

@@ -23,7 +23,17 @@ VERBS = {
     "passed": _l("passed"),
     "failed": _l("failed"),
     "progressed": _l("progressed"),
+    "earned": _l("earned"),
+    "mastered": _l("mastered"),
 }
+# Verbs from outside the ADL vocabulary, by their registered IRI.
+VERB_IRIS = {"earned": "http://id.tincanapi.com/verb/earned"}
+
+
+def verb_iri(verb: str) -> str:
+    return VERB_IRIS.get(verb, ADL + verb)
+
+
 LANGUAGE_TAGS = {"en": "en-GB", "sv": "sv-SE", "it": "it-IT", "lv": "lv-LV", "et": "et-EE"}
 
 
@@ -94,7 +104,7 @@ def statement_for(
     statement = {
         "id": str(uuid.uuid4()),
         "actor": actor_for(user),
-        "verb": {"id": ADL + verb, "display": verb_display(verb)},
+        "verb": {"id": verb_iri(verb), "display": verb_display(verb)},
         "object": obj,
         "context": context,
     }

@@ -13,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from uprest.core.forms import UprestForm, choices, email_address, max_length, required
 from uprest.i18n import _l
-from uprest.xapi.emitter import ADL, VERBS
+from uprest.xapi.emitter import VERBS, verb_iri
 
 
 class StatementFilterForm(UprestForm):
@@ -29,7 +29,7 @@ class StatementFilterForm(UprestForm):
     verb = SelectField(
         _l("Verb"),
         choices=choices(
-            [("", _l("Any verb"))] + [(ADL + key, label) for key, label in VERBS.items()]
+            [("", _l("Any verb"))] + [(verb_iri(key), label) for key, label in VERBS.items()]
         ),
         validators=[Optional()],
     )
