@@ -67,6 +67,8 @@ class Config:
         os.environ.get("UPREST_XAPI_MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))
     )
     UPREST_XAPI_ACTIVITY_BASE = os.environ.get("UPREST_XAPI_ACTIVITY_BASE", "")
+    # How long a cmi5 launch may wait for its fetch, and how long the AU's LRS token lives.
+    UPREST_CMI5_TOKEN_SECONDS = int(os.environ.get("UPREST_CMI5_TOKEN_SECONDS", "14400"))
     # Forwarding to an external LRS (a municipality's): endpoint, Basic-auth key and secret.
     UPREST_XAPI_FORWARD_URL = os.environ.get("UPREST_XAPI_FORWARD_URL", "")
     UPREST_XAPI_FORWARD_KEY = os.environ.get("UPREST_XAPI_FORWARD_KEY", "")
