@@ -12,7 +12,6 @@ import pytest
 from uprest.accounts.models import Role
 from uprest.courses import cmi5_steps
 from uprest.courses import services as course_services
-from uprest.extensions import db
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "cmi5"
 
