@@ -166,6 +166,8 @@ def parse_structure(xml: bytes) -> Course:
                 )
             ]
         ) from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise PackageError([_l("cmi5.xml may not declare a document type (DTD).")])
     schema = _schema()
     if not schema.validate(tree):
         raise PackageError(
