@@ -76,6 +76,11 @@ EXPECTED = {
     "uprest.learning.quiz_result": SIGNED_IN,
     "uprest.learning.certificate": SIGNED_IN,
     "uprest.learning.follow_path": SIGNED_IN,
+    # cmi5: launching needs an enrolment; the package files are for the module's learners and
+    # its authors (tests/cmi5); the fetch URL's one-time code is its own credential.
+    "uprest.learning.launch_au": SIGNED_IN,
+    "uprest.cmi5.package_file": SIGNED_IN,
+    "uprest.cmi5.fetch": PUBLIC,
     "uprest.authoring.index": AUTHORS,
     "uprest.authoring.new_module": AUTHORS,
     "uprest.authoring.module": AUTHORS,
@@ -91,6 +96,7 @@ EXPECTED = {
     "uprest.authoring.new_path": AUTHORS,
     "uprest.authoring.edit_path": AUTHORS,
     "uprest.authoring.results": AUTHORS,
+    "uprest.authoring.upload_cmi5": AUTHORS,
     "uprest.surveys.home": RESPONDENTS,
     "uprest.surveys.answer": RESPONDENTS,
     "uprest.surveys.review": RESPONDENTS,
@@ -159,6 +165,8 @@ def test_authorisation_matrix(app, role, create_user, create_business, courses, 
         "locale": "sv",
         "attempt": 1,
         "code": "not-a-certificate-code",
+        "package_id": 1,
+        "name": "index.html",
     }
     user = None
     if role is Role.MANAGER:
