@@ -76,10 +76,10 @@ EXPECTED = {
     "uprest.learning.quiz_result": SIGNED_IN,
     "uprest.learning.certificate": SIGNED_IN,
     "uprest.learning.follow_path": SIGNED_IN,
-    # cmi5: launching needs an enrolment; the package files are for the module's learners and
-    # its authors (tests/cmi5); the fetch URL's one-time code is its own credential.
+    # cmi5: launching needs an enrolment; the AU's files and fetch URL take the key and the
+    # one-time code given out at launch as their credentials (tests/cmi5).
     "uprest.learning.launch_au": SIGNED_IN,
-    "uprest.cmi5.package_file": SIGNED_IN,
+    "uprest.cmi5.package_file": PUBLIC,
     "uprest.cmi5.fetch": PUBLIC,
     "uprest.authoring.index": AUTHORS,
     "uprest.authoring.new_module": AUTHORS,
@@ -167,6 +167,7 @@ def test_authorisation_matrix(app, role, create_user, create_business, courses, 
         "code": "not-a-certificate-code",
         "package_id": 1,
         "name": "index.html",
+        "key": "not-a-key",
     }
     user = None
     if role is Role.MANAGER:

@@ -141,6 +141,8 @@ def live(tmp_path_factory, far_lrs):
         UPREST_XAPI_FORWARD_KEY="key",
         UPREST_XAPI_FORWARD_SECRET="secret",
     )
+    # cmi5 packages from another origin of the same server (cookies are per host name)
+    server.env["UPREST_CMI5_CONTENT_URL"] = f"http://localhost:{server.port}"
     server.prepare()
     server.flask("uprest", "seed-demo")
     server.start()

@@ -1,6 +1,8 @@
 """A module whose only lesson step is the fixture cmi5 AU, and helpers to launch it."""
 
 import base64
+import html
+import re
 import io
 import json
 import zipfile
@@ -64,13 +66,21 @@ def launched(client, cmi5_module, login_as):
         user = user or login_as(Role.LEARNER)
         assert client.post(f"/learn/modules/{module.slug}/enrol").status_code == 302
         lesson = module.draft["module"]["lessons"][0]["slug"]
-        response = client.post(f"/learn/modules/{module.slug}/lessons/{lesson}/launch")
-        assert response.status_code == 302, response.get_data(as_text=True)
-        url = response.headers["Location"]
+        url = launch_url(client, module.slug, lesson)
         params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
         return Launch(client, module, user, lesson, url, params)
 
     return make
+
+
+def launch_url(client, slug: str, lesson: str) -> str:
+    """Launch through the lesson page's button: a page that opens the AU's launch URL."""
+    response = client.post(f"/learn/modules/{slug}/lessons/{lesson}/launch")
+    assert response.status_code == 200, response.status_code
+    page = response.get_data(as_text=True)
+    return html.unescape(
+        re.search(r'id="cmi5-open" href="([^"]+)"|href="([^"]+)" id="cmi5-open"', page).group(2)
+    )
 
 
 class Launch:

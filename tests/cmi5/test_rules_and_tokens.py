@@ -213,10 +213,11 @@ def test_passed_and_completed_once_per_registration_and_no_failed_after_passed(l
     )
     launch.send(headers, launch.statement("terminated", data))
     # a second session in the same registration
-    url = f"/learn/modules/{launch.module.slug}/lessons/{launch.lesson}/launch"
     from urllib.parse import parse_qs, urlsplit
 
-    again = launch.client.post(url).headers["Location"]
+    from tests.cmi5.conftest import launch_url
+
+    again = launch_url(launch.client, launch.module.slug, launch.lesson)
     launch.params = {k: v[0] for k, v in parse_qs(urlsplit(again).query).items()}
     headers = launch.auth()
     data = launch.launch_data(headers)

@@ -1,20 +1,32 @@
 """cmi5 in the learner's pages: launching an AU (a POST on the lesson page), and the ``cmi5``
 blueprint the AU itself talks to: the one-time fetch URL and the files of uploaded packages.
-The ``cmi5`` blueprint is CSRF-exempt: the fetch code is its credential, the files are GETs.
+The ``cmi5`` blueprint is CSRF-exempt and needs no session: the fetch code and the signed key of
+the file URLs, both given out at launch, are its credentials.
 """
 
 import mimetypes
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from uprest.accounts.forms import ConfirmForm
-from uprest.accounts.permissions import can_author
 from uprest.core.errors import ServiceError
+from uprest.core.templating import render
 from uprest.courses import cmi5_package
 from uprest.courses.models import Cmi5Package
 from uprest.extensions import db
-from uprest.learning import cmi5, services
+from uprest.learning import cmi5
 from uprest.learning.views import _enrolment_or_redirect, _lesson_or_404
 from uprest.learning.views import bp as learning_bp
 
@@ -42,9 +54,7 @@ def launch_au(slug: str, lesson: str):
             lesson,
             endpoint=url_for("uprest.xapi.about", _external=True).rsplit("/about", 1)[0] + "/",
             fetch_url=lambda code: url_for("uprest.cmi5.fetch", code=code, _external=True),
-            file_url=lambda package, name: url_for(
-                "uprest.cmi5.package_file", package_id=package, name=name, _external=True
-            ),
+            file_url=lambda package, name: _file_url(package, name),
             return_url=url_for(".lesson", slug=slug, lesson=lesson, _external=True),
         )
     except ServiceError as error:
@@ -52,7 +62,7 @@ def launch_au(slug: str, lesson: str):
         flash(error.message, "error")
         return redirect(url_for(".lesson", slug=slug, lesson=lesson))
     db.session.commit()
-    return redirect(url)
+    return render("uprest/learning/cmi5_launch.html", launch_url=url)
 
 
 @bp.route("/fetch/<code>", methods=["POST", "OPTIONS"])
@@ -68,17 +78,29 @@ def fetch(code: str):
     return response
 
 
-@bp.get("/packages/<int:package_id>/<path:name>")
-@login_required
-def package_file(package_id: int, name: str):
-    """A file of an uploaded package, for its module's trainers and enrolled learners."""
-    package = db.session.get(Cmi5Package, package_id) or abort(404)
-    if not can_author(current_user):
-        from uprest.courses.models import Module
+def _file_url(package: int, name: str) -> str:
+    key = _serializer().dumps([package, current_user.id])
+    content = current_app.config.get("UPREST_CMI5_CONTENT_URL")
+    path = url_for("uprest.cmi5.package_file", package_id=package, key=key, name=name)
+    return content + path if content else request.host_url.rstrip("/") + path
 
-        module = db.session.get(Module, package.module_id)
-        if services.get_enrolment(current_user, module) is None:
-            abort(403)
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="uprest-cmi5-package")
+
+
+@bp.get("/packages/<int:package_id>/<key>/<path:name>")
+def package_file(package_id: int, key: str, name: str):
+    """A file of an uploaded package. The AU runs in a sandbox, an origin of its own, so its
+    requests carry no session cookie: the key in the path, signed at launch for this package
+    and learner, is the credential, and it expires with the launch token."""
+    try:
+        signed = _serializer().loads(key, max_age=current_app.config["UPREST_CMI5_TOKEN_SECONDS"])
+    except BadSignature:
+        abort(404)
+    if signed[0] != package_id:
+        abort(404)
+    package = db.session.get(Cmi5Package, package_id) or abort(404)
     data = cmi5_package.read_file(package.archive or b"", name)
     if data is None:
         abort(404)
@@ -87,18 +109,24 @@ def package_file(package_id: int, name: str):
 
 
 def _sandbox() -> str:
-    """Package content runs in a sandbox, an origin of its own: an AU can reach the LRS (with
-    its token) but not the learner's session, cookies or pages."""
+    """Package content runs in an origin of its own: the content host name when one is set
+    (UPREST_CMI5_CONTENT_URL), else a sandbox. Either way an AU reaches the LRS with its token
+    but not the learner's session, cookies or pages."""
     site = request.host_url.rstrip("/")
+    sandbox = (
+        []
+        if current_app.config.get("UPREST_CMI5_CONTENT_URL")
+        else ["sandbox allow-scripts allow-forms allow-popups"]
+    )
     return "; ".join(
         [
             f"default-src 'self' {site}",
             f"script-src 'self' {site}",
             f"style-src 'self' 'unsafe-inline' {site}",
             f"img-src 'self' data: https: {site}",
-            f"connect-src 'self' {site}",
+            "connect-src *",  # the LRS may be on another host name of this app
             "object-src 'none'",
             "frame-ancestors 'self'",
-            "sandbox allow-scripts allow-forms allow-popups",
+            *sandbox,
         ]
     )
