@@ -71,7 +71,7 @@ def test_learner_passes_a_cmi5_au_and_gets_the_certificate(live, journey, packag
 
     # The AU is English content in a sandbox of its own: checked here, not by the journey's
     # language rule.
-    learner.page.click(f"main form[action$='/launch'] [type=submit]")
+    learner.page.click("main form[action$='/launch'] [type=submit]")
     learner.page.wait_for_url("**/cmi5/packages/**")
     assert "/cmi5/packages/" in learner.page.url and "fetch=" in learner.page.url
     status = learner.page.locator("#status")

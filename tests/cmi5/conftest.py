@@ -2,9 +2,9 @@
 
 import base64
 import html
-import re
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
