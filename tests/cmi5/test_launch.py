@@ -221,3 +221,15 @@ def test_token_expires_and_fetch_expires(launched, monkeypatch):
     other = launched(slug="second")
     monkeypatch.setattr("uprest.learning.cmi5.utcnow", lambda: later)
     assert other.fetch()["error-code"] == "1"
+
+
+def test_erasing_the_learner_removes_sessions_and_tokens(launched):
+    from uprest.accounts.services import delete_account
+    from uprest.xapi.models import AccessToken
+
+    launch = launched()
+    launch.auth()
+    delete_account(launch.user)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Cmi5Session.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(AccessToken.id))) == 0
