@@ -275,3 +275,18 @@ def test_cmi5_allowed_statements_are_stored_between_initialized_and_terminated(l
     )
     assert launch.send(headers, progressed).status_code == 200
     assert launch.send(headers, progressed | {"id": str(uuid.uuid4())}).status_code == 200
+
+
+def test_statements_of_the_wrong_shape_are_400_not_500(launched):
+    launch, headers, data = started(launched)
+    good = launch.statement("progressed", data, cmi5=False)
+    for broken in (
+        {**good, "verb": "passed"},
+        {**good, "context": ["registration"]},
+        {**good, "actor": "me"},
+        {**good, "object": "the AU"},
+        {**good, "context": {**good["context"], "contextActivities": "cmi5"}},
+        "a statement",
+    ):
+        response = launch.send(headers, broken)
+        assert response.status_code in (400, 403), (broken, response.status_code)

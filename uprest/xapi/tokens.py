@@ -94,7 +94,15 @@ def revoke(token: AccessToken) -> None:
 
 
 def check_statements(token: AccessToken, statements: list) -> None:
-    """Only the grant's actor, in the grant's registration, no voiding; then the guard."""
+    """Only the grant's actor, in the grant's registration, no voiding; then the guard. Runs
+    before validation, so a statement of the wrong shape is a 400 here, never a crash."""
+    try:
+        _check_statements(token, statements)
+    except (AttributeError, TypeError, KeyError, ValueError):
+        raise Refused(400, "a statement is not of the shape xAPI requires") from None
+
+
+def _check_statements(token: AccessToken, statements: list) -> None:
     for statement in statements:
         if not isinstance(statement, dict):
             raise Refused(400, "a statement must be a JSON object")
