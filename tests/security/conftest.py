@@ -23,4 +23,7 @@ def route_values(staff, wave) -> dict:
         "locale": "sv",
         "attempt": 1,
         "code": "not-a-code",
+        "package_id": 1,
+        "key": "not-a-key",
+        "name": "index.html",
     }
