@@ -54,7 +54,8 @@ def pytest_runtest_makereport(item, call):
 def axe_source() -> str:
     """axe-core, installed with npm from the version pinned in package.json on first use."""
     script = HERE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
+    cmi5 = HERE / "node_modules" / "@xapi" / "cmi5" / "dist" / "Cmi5.umd.js"  # the cmi5 AU's
+    if not (script.exists() and cmi5.exists()):
         npm = shutil.which("npm")
         if npm is None:
             unavailable("npm is not installed, so axe-core cannot be fetched")
