@@ -233,3 +233,39 @@ def test_erasing_the_learner_removes_sessions_and_tokens(launched):
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Cmi5Session.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(AccessToken.id))) == 0
+
+
+def test_another_clients_pass_for_the_au_does_not_count(launched, client):
+    """Only the AU's token (or the LMS) can meet moveOn: a write-only client that names the
+    learner, the registration and the AU is stored but moves nothing."""
+    from tests.cmi5.conftest import basic
+    from uprest.xapi import clients
+
+    launch = launched()
+    other, secret = clients.create_client(name="Other", scopes=["write"], is_trusted=True)
+    db.session.commit()
+    statement = {
+        "actor": launch.actor,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+        "object": {"objectType": "Activity", "id": launch.activity},
+        "context": {"registration": launch.registration},
+        "result": {"success": True},
+    }
+    headers = {
+        "Authorization": f"Basic {basic(other.key, secret)}",
+        "X-Experience-API-Version": "1.0.3",
+    }
+    assert client.post("/xapi/statements", json=statement, headers=headers).status_code == 200
+    assert progress.for_enrolment(enrolment_of(launch)).percent == 0
+
+
+def test_rebuilding_the_projection_keeps_the_aus_result(launched, runner):
+    launch = launched()
+    headers = launch.auth()
+    data = launch.launch_data(headers)
+    launch.send(headers, launch.statement("initialized", data))
+    launch.send(headers, launch.statement("passed", data, result=PASSED))
+    assert progress.for_enrolment(enrolment_of(launch)).percent == 100
+    result = runner.invoke(args=["uprest", "xapi-rebuild-progress"])
+    assert result.exit_code == 0, result.output
+    assert progress.for_enrolment(enrolment_of(launch)).percent == 100

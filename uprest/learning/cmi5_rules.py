@@ -166,6 +166,9 @@ def project(items: list) -> None:
             sa.select(Enrolment).where(Enrolment.uuid.in_({w[1] for w in wanted}))
         )
     }
+    from uprest.learning.cmi5 import CLIENT_NAME
+
+    client_id = db.session.scalar(sa.select(LrsClient.id).where(LrsClient.name == CLIENT_NAME))
     for item, registration, match in wanted:
         enrolment = enrolments.get(registration)
         if enrolment is None:
@@ -194,9 +197,6 @@ def project(items: list) -> None:
         )
         if seen is not None:
             continue
-        from uprest.learning.cmi5 import CLIENT_NAME
-
-        client_id = db.session.scalar(sa.select(LrsClient.id).where(LrsClient.name == CLIENT_NAME))
         verbs = used_verbs(registration, item.data["object"]["id"], (client_id, enrolment.user_id))
         if move_on_met(step["cmi5"]["moveOn"], verbs):
             db.session.add(
