@@ -87,13 +87,14 @@ def _lms_statement(session, step, verb: str, *, result=None, obj=None, moveon=Fa
     return statement
 
 
-def launch_data(session: Cmi5Session) -> dict:
+def launch_data(token: AccessToken) -> dict:
+    """The LMS.LaunchData a token's AU was launched with (keyed as the launch wrote it)."""
     found = documents.get_document(
         "state",
         "LMS.LaunchData",
-        activity_id=session.au_id,
-        agent_key=agent_key(actor_for(session.enrolment.user)),
-        registration=session.enrolment.uuid,
+        activity_id=token.activity_id,
+        agent_key=token.agent_key,
+        registration=token.registration,
     )
     return jsonio.loads(found.content) if found is not None else {}
 

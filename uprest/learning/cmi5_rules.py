@@ -89,7 +89,7 @@ def guard(token: AccessToken, statements: list[dict]) -> None:
         raise Refused(403, "this AU session was abandoned")
     if session.terminated_at is not None:
         raise Refused(403, "this AU session has been terminated")
-    mastery = launch_data(session).get("masteryScore")
+    mastery = launch_data(token).get("masteryScore")
     in_session = set(
         db.session.scalars(
             sa.select(Statement.verb_id).where(
