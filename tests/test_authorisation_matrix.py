@@ -93,6 +93,11 @@ EXPECTED = {
     "uprest.learning.quiz_result": SIGNED_IN,
     "uprest.learning.certificate": SIGNED_IN,
     "uprest.learning.follow_path": SIGNED_IN,
+    # cmi5: launching needs an enrolment; the AU's files and fetch URL take the key and the
+    # one-time code given out at launch as their credentials (tests/cmi5).
+    "uprest.learning.launch_au": SIGNED_IN,
+    "uprest.cmi5.package_file": PUBLIC,
+    "uprest.cmi5.fetch": PUBLIC,
     "uprest.authoring.index": AUTHORS,
     "uprest.authoring.new_module": AUTHORS,
     "uprest.authoring.module": AUTHORS,
@@ -108,6 +113,7 @@ EXPECTED = {
     "uprest.authoring.new_path": AUTHORS,
     "uprest.authoring.edit_path": AUTHORS,
     "uprest.authoring.results": AUTHORS,
+    "uprest.authoring.upload_cmi5": AUTHORS,
     "uprest.surveys.home": RESPONDENTS,
     "uprest.surveys.answer": RESPONDENTS,
     "uprest.surveys.review": RESPONDENTS,
@@ -184,6 +190,9 @@ def test_authorisation_matrix(app, role, create_user, create_business, courses, 
         "kind": "jwt",
         "number": 0,
         "version": 1,
+        "package_id": 1,
+        "name": "index.html",
+        "key": "not-a-key",
     }
     user = None
     if role is Role.MANAGER:

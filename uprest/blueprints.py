@@ -7,9 +7,11 @@ from uprest.core import views as core_views
 from uprest.core.errorpages import register_error_handlers
 from uprest.core.forms import refuse_control_characters
 from uprest.core.security import limit_page_body, set_security_headers
+from uprest.courses import cmi5_views as _authoring_cmi5  # noqa: F401
 from uprest.courses import path_views, quiz_views  # noqa: F401
 from uprest.courses import views as authoring_views
 from uprest.credentials import views as credential_views
+from uprest.learning import cmi5_views as learning_cmi5
 from uprest.learning import views as learning_views
 from uprest.notifications import views as notification_views
 from uprest.reports import views as report_views
@@ -39,6 +41,7 @@ root.register_blueprint(records_views.bp)
 root.register_blueprint(authoring_views.bp)
 root.register_blueprint(learning_views.bp)
 root.register_blueprint(credential_views.bp)
+root.register_blueprint(learning_cmi5.bp)
 root.register_blueprint(survey_views.bp)
 root.register_blueprint(report_views.bp)
 root.register_blueprint(notification_views.bp)

@@ -69,6 +69,12 @@ class Config:
         os.environ.get("UPREST_XAPI_MAX_CONTENT_LENGTH", str(10 * 1024 * 1024))
     )
     UPREST_XAPI_ACTIVITY_BASE = os.environ.get("UPREST_XAPI_ACTIVITY_BASE", "")
+    # How long a cmi5 launch may wait for its fetch, and how long the AU's LRS token lives.
+    UPREST_CMI5_TOKEN_SECONDS = int(os.environ.get("UPREST_CMI5_TOKEN_SECONDS", "14400"))
+    # Another host name of this app (e.g. https://content.example.org) from which uploaded cmi5
+    # packages are served, so that their scripts run in an origin apart from the learner's
+    # session. Unset: served from this site inside a CSP sandbox (no cookies, no storage).
+    UPREST_CMI5_CONTENT_URL = os.environ.get("UPREST_CMI5_CONTENT_URL", "").rstrip("/")
     # Forwarding to an external LRS (a municipality's): endpoint, Basic-auth key and secret.
     UPREST_XAPI_FORWARD_URL = os.environ.get("UPREST_XAPI_FORWARD_URL", "")
     UPREST_XAPI_FORWARD_KEY = os.environ.get("UPREST_XAPI_FORWARD_KEY", "")

@@ -28,6 +28,7 @@ class Uprest:
         from uprest.learning import privacy as _learning_privacy  # noqa: F401 (erasure receivers)
         from uprest.learning import projection  # noqa: F401 (listens to stored statements)
         from uprest.notifications import privacy as _notice_privacy  # noqa: F401 (export)
+        from uprest.learning.cmi5_views import bp as cmi5_bp
         from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
@@ -42,6 +43,7 @@ class Uprest:
         if "csrf" not in app.extensions:
             csrf.init_app(app)
         app.extensions["csrf"].exempt(xapi_bp)  # the LRS authenticates with Basic auth
+        app.extensions["csrf"].exempt(cmi5_bp)  # the fetch code is the credential
         if "mailman" not in app.extensions:
             mail.init_app(app)
         if not hasattr(app, "login_manager"):

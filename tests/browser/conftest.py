@@ -54,7 +54,8 @@ def pytest_runtest_makereport(item, call):
 def axe_source() -> str:
     """axe-core, installed with npm from the version pinned in package.json on first use."""
     script = HERE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
+    cmi5 = HERE / "node_modules" / "@xapi" / "cmi5" / "dist" / "Cmi5.umd.js"  # the cmi5 AU's
+    if not (script.exists() and cmi5.exists()):
         npm = shutil.which("npm")
         if npm is None:
             unavailable("npm is not installed, so axe-core cannot be fetched")
@@ -142,6 +143,8 @@ def live(tmp_path_factory, far_lrs):
         UPREST_XAPI_FORWARD_SECRET="secret",
         UPREST_CREDENTIAL_KEY_FILE=str(folder / "credential-signing-key.pem"),
     )
+    # cmi5 packages from another origin of the same server (cookies are per host name)
+    server.env["UPREST_CMI5_CONTENT_URL"] = f"http://localhost:{server.port}"
     server.prepare()
     server.flask("uprest", "credentials-keygen")
     server.flask("uprest", "seed-demo")

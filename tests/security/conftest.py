@@ -27,4 +27,7 @@ def route_values(staff, wave) -> dict:
         "kind": "jwt",
         "number": 0,
         "version": 1,
+        "package_id": 1,
+        "key": "not-a-key",
+        "name": "index.html",
     }

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -190,3 +191,11 @@ def mark_language(form, language: str) -> None:
                 mark_language(entry.form, language)
         elif isinstance(field, StringField | TextAreaField) and not isinstance(field, HiddenField):
             field.render_kw = {**(field.render_kw or {}), "lang": language}
+
+
+class Cmi5UploadForm(UprestForm):
+    package = FileField(
+        _l("cmi5 package (a zip with cmi5.xml, or cmi5.xml alone for AUs at web addresses)"),
+        validators=[FileRequired(_l("Choose a cmi5 package to upload."))],
+    )
+    submit = SubmitField(_l("Add the cmi5 package"))

@@ -89,6 +89,7 @@ class Localised:
                 "slug": item["slug"],
                 "minutes": item["minutes"],
                 "title": self.t("lessons", item["slug"]),
+                "is_cmi5": "cmi5" in item,
             }
             for item in lessons(self.module)
         ]

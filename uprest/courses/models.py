@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from uprest.accounts.models import User
 from uprest.core.time import utcnow
 from uprest.extensions import db
 
@@ -107,3 +108,18 @@ class CoursePath(db.Model):
 
     def __repr__(self) -> str:
         return f"<CoursePath {self.slug}>"
+
+
+class Cmi5Package(db.Model):
+    """An uploaded cmi5 package (``courses/cmi5_package.py``); never changed, so a published
+    version that points at it keeps working. Its AUs become lesson steps of the module."""
+
+    __tablename__ = "uprest_cmi5_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey(Module.id, ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(sa.String(2048))  # the course IRI in cmi5.xml
+    structure: Mapped[str] = mapped_column(sa.Text)  # cmi5.xml as uploaded
+    archive: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))  # None: external AUs
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey(User.id, ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -128,7 +128,8 @@ def _check_lessons(check: _Checker, module: dict) -> None:
         return
     slugs = []
     for item in items:
-        if check.mapping(item, "lessons", {"slug", "minutes"}, {"slug", "minutes"}, items):
+        # "cmi5": the AU a lesson step launches (set by a package upload, courses/cmi5_steps.py)
+        if check.mapping(item, "lessons", {"slug", "minutes", "cmi5"}, {"slug", "minutes"}, items):
             slugs.append(item.get("slug"))
             check.whole(item, item.get("minutes", 1), "minutes", 1, 1000)
     check.ids(items, slugs, "lessons", SLUG)

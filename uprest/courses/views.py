@@ -13,6 +13,7 @@ from uprest.core.templating import render
 from uprest.courses import document as doc
 from uprest.courses import draft, services
 from uprest.courses.forms import (
+    Cmi5UploadForm,
     LessonEditForm,
     LessonForm,
     ModuleForm,
@@ -129,6 +130,7 @@ def module(slug: str):
         module=found,
         form=form,
         lesson_form=LessonForm(formdata=None, prefix="lesson"),
+        cmi5_form=Cmi5UploadForm(formdata=None),
         move_form=MoveForm(),
         confirm_form=ConfirmForm(),
         latest=latest,

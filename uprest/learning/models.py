@@ -12,6 +12,7 @@ from uprest.accounts.models import User
 from uprest.core.time import utcnow
 from uprest.courses.models import CoursePath, Module, ModuleVersion
 from uprest.extensions import db
+from uprest.xapi.models import AccessToken
 
 
 def _new_uuid() -> str:
@@ -109,3 +110,27 @@ class CertificateRevocation(db.Model):
 
     code_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cmi5Session(db.Model):
+    """One launch of a cmi5 AU for an enrolment (``learning/cmi5.py``): the one-time fetch
+    code, the token it gave out, and how far the AU got (initialized, terminated, abandoned)."""
+
+    __tablename__ = "uprest_cmi5_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey(Enrolment.id, ondelete="CASCADE"), index=True
+    )
+    lesson: Mapped[str] = mapped_column(sa.String(64))
+    au_id: Mapped[str] = mapped_column(sa.String(2048))
+    fetch_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sha256 of the code
+    token_id: Mapped[int | None] = mapped_column(sa.ForeignKey(AccessToken.id, ondelete="SET NULL"))
+    launched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime | None]
+    initialized_at: Mapped[datetime | None]
+    terminated_at: Mapped[datetime | None]
+    abandoned_at: Mapped[datetime | None]
+
+    enrolment: Mapped[Enrolment] = relationship()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column
 from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.learning import fit, trust
+from uprest.learning import cmi5_rules, fit, trust
 from uprest.xapi import jsonio
 from uprest.xapi.agents import agent_key
 from uprest.xapi.models import Statement
@@ -269,6 +269,7 @@ def _project(items: list[trust.Item]) -> None:
     items = trust.admitted(items)
     apply_all((item.data, item.stored) for item in items)
     project_events([(item.data, item.stored, item.pk) for item in items])
+    cmi5_rules.project(items)
 
 
 @statements_stored.connect

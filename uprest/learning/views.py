@@ -13,7 +13,7 @@ from uprest.courses.markdown import render_markdown
 from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
-from uprest.learning import overview, progress, quiz, services
+from uprest.learning import cmi5, overview, progress, quiz, services
 from uprest.learning import privacy as learning_privacy
 from uprest.surveys.framework import competence_names
 
@@ -165,7 +165,11 @@ def finish_lesson(slug: str, lesson: str):
         return back
     content, slugs, index = _lesson_or_404(enrolment, lesson)
     if ConfirmForm().validate_on_submit():
-        services.view_lesson(enrolment, lesson)
+        if content.lessons[index]["is_cmi5"]:  # seen once its AU meets moveOn, not by a click
+            cmi5.record_satisfied(enrolment)
+            services.check_completion(enrolment)
+        else:
+            services.view_lesson(enrolment, lesson)
         db.session.commit()
     if index + 1 < len(slugs):
         return redirect(url_for(".lesson", slug=slug, lesson=slugs[index + 1]))

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.xapi import jsonio, multipart, query, store
+from uprest.xapi import jsonio, multipart, query, store, tokens
 from uprest.xapi.agents import agent_key, parse_agent_param
 from uprest.xapi.documents import DocumentError
 from uprest.xapi.http import (
@@ -86,6 +86,9 @@ def lrs_endpoint(view):
         except DocumentError as error:
             db.session.rollback()
             return error_reply(LrsError(error.status, error.message), xreq)
+        except tokens.Refused as error:
+            db.session.rollback()
+            return error_reply(LrsError(error.status, error.message), xreq)
         except store.Conflict as error:
             db.session.rollback()
             return error_reply(
@@ -140,6 +143,8 @@ def statements(xreq: XRequest):
         batch = body if isinstance(body, list) else [body]
         if not batch:
             raise LrsError(400, "no statements in the request")
+        if xreq.token is not None:
+            tokens.check_statements(xreq.token, batch)
         result = store.store_statements(
             batch, version=xreq.version, writer=writer_for(xreq), attachments=attachments
         )
@@ -158,6 +163,8 @@ def _put_statement(xreq: XRequest):
     body, attachments = _statements_from(xreq)
     if not isinstance(body, dict):
         raise LrsError(400, "PUT /statements takes a single statement")
+    if xreq.token is not None:
+        tokens.check_statements(xreq.token, [body])
     store.store_statements(
         [body],
         version=xreq.version,
@@ -280,6 +287,11 @@ def _get_statements(xreq: XRequest):
         row = query.get_statement(args[name], voided=name == "voidedStatementId")
         if row is None or (xreq.client.reads_own_only and row.client_id != xreq.client.id):
             raise LrsError(404, "no such statement")  # another client's: as if there were none
+        if xreq.token is not None and (row.actor_key, row.registration) != (
+            xreq.token.agent_key,
+            xreq.token.registration,
+        ):
+            raise LrsError(404, "no such statement")  # another client's: as if there were none
         return _respond(xreq, _render(row.document, xreq, fmt), [row], with_attachments, row.stored)
     if "more" in args:
         filters = query.decode_cursor(args["more"])
@@ -290,6 +302,9 @@ def _get_statements(xreq: XRequest):
         fmt, with_attachments = filters.format, filters.attachments
     else:
         filters = replace(_filters(xreq), format=fmt, attachments=with_attachments)
+    if xreq.token is not None:
+        agent = None if filters.related_agents else filters.agent
+        tokens.check_read(xreq.token, agent, filters.registration)
     rows, following = query.find_statements(filters)
     more = ""
     if following is not None:

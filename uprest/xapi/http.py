@@ -10,7 +10,7 @@ from flask import Response, current_app, g, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from uprest.core.time import utcnow
-from uprest.xapi import clients, jsonio
+from uprest.xapi import clients, jsonio, tokens
 from uprest.xapi.models import LrsClient
 from uprest.xapi.normalise import format_timestamp
 
@@ -72,6 +72,11 @@ class XRequest:
     @property
     def is_v2(self) -> bool:
         return self.version.startswith("2")
+
+    @property
+    def token(self):
+        """The short-lived token (``xapi.tokens``) the request authenticated with, if any."""
+        return self.extra.get("token")
 
 
 def _single_args() -> dict[str, str]:
@@ -174,9 +179,13 @@ def authenticate(xreq: XRequest, scope: str) -> LrsClient:
         key, _, secret = base64.b64decode(header[6:].strip()).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
         raise LrsError(401, "malformed Basic credentials", challenge) from None
-    client = clients.authenticate(key, secret)
+    if key.startswith(tokens.PREFIX):
+        found = tokens.authenticate(key, secret)
+        client, xreq.extra["token"] = found if found else (None, None)
+    else:
+        client = clients.authenticate(key, secret)
     if client is None:
-        raise LrsError(401, "unknown or revoked credentials", challenge)
+        raise LrsError(401, "unknown, expired or revoked credentials", challenge)
     scopes = client.scope_set
     if scope == "write" and "write" not in scopes:
         raise LrsError(403, "these credentials may not write")

@@ -183,3 +183,26 @@ class OutboxItem(db.Model):
     is_dead: Mapped[bool] = mapped_column(default=False)
 
     statement: Mapped[Statement] = relationship()
+
+
+class AccessToken(db.Model):
+    """A short-lived credential for one agent in one registration (``xapi/tokens.py``): what
+    launched content gets, so that it can write only that learner's statements there."""
+
+    __tablename__ = "uprest_xapi_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64))  # sha256: the secret is 256 bits
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey(LrsClient.id, ondelete="CASCADE"))
+    agent: Mapped[str] = mapped_column(sa.Text)  # the Agent as JSON, for the launch URL
+    agent_key: Mapped[str] = mapped_column(sa.String(600))
+    registration: Mapped[str] = mapped_column(sa.String(36))
+    activity_id: Mapped[str] = mapped_column(sa.String(2048))
+    # Who checks the statements written with it (a guard registered under this name) and
+    # what that guard needs to find its own records (e.g. a cmi5 session id).
+    policy: Mapped[str] = mapped_column(sa.String(32))
+    context: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    is_revoked: Mapped[bool] = mapped_column(default=False)

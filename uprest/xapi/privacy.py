@@ -21,6 +21,7 @@ from uprest.accounts.signals import account_erasing, personal_data_export
 from uprest.extensions import db
 from uprest.xapi import store
 from uprest.xapi.models import (
+    AccessToken,
     AgentRecord,
     Attachment,
     Document,
@@ -149,6 +150,7 @@ def erase_statements(user):
     _forget_attachments(sha2s)
     db.session.execute(sa.delete(Document).where(names_person(Document.agent_key, user)))
     db.session.execute(sa.delete(AgentRecord).where(names_person(AgentRecord.agent_key, user)))
+    db.session.execute(sa.delete(AccessToken).where(names_person(AccessToken.agent_key, user)))
     retract(forwarded)
 
 

@@ -8,7 +8,7 @@ from wsgiref.handlers import format_date_time
 import sqlalchemy as sa
 
 from uprest.extensions import db
-from uprest.xapi import documents, jsonio
+from uprest.xapi import documents, jsonio, tokens
 from uprest.xapi.agents import agent_key, parse_agent_param, person
 from uprest.xapi.api import METHODS, bp, lrs_endpoint
 from uprest.xapi.clients import authority_for
@@ -86,6 +86,8 @@ def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
     document_id = xreq.args.get(id_param)
     if xreq.method in ("GET", "HEAD"):
         authenticate(xreq, "read")
+        if xreq.token is not None:
+            tokens.check_document(xreq.token, kind, scope, write=False)
         owner = _owner(xreq)
         if document_id is not None:
             if "since" in xreq.args:
@@ -94,6 +96,8 @@ def _documents(xreq: XRequest, kind: str, id_param: str, scope: dict):
             return _document_reply(xreq, found)
         return reply(xreq, documents.list_ids(kind, _since(xreq), owner=owner, **scope))
     authenticate(xreq, "write")
+    if xreq.token is not None:
+        tokens.check_document(xreq.token, kind, scope, write=True)
     scope = {**scope, "owner": _owner(xreq)}
     if "since" in xreq.args:
         raise LrsError(400, "since is only allowed on GET")
@@ -165,6 +169,8 @@ def agents(xreq: XRequest):
     value, key = _agent(xreq)
     if value.get("objectType") == "Group":
         raise LrsError(400, "the agents resource takes an Agent")
+    if xreq.token is not None and key != xreq.token.agent_key:
+        raise LrsError(403, "this token reads only its own learner")
     if xreq.client.reads_own_only:
         return reply(xreq, person(value, _forms_written_by(xreq.client.id, key)))
     record = db.session.get(AgentRecord, key)
