@@ -27,8 +27,8 @@ class Uprest:
         from uprest.core.security import set_security_headers
         from uprest.learning import privacy as _learning_privacy  # noqa: F401 (erasure receivers)
         from uprest.learning import projection  # noqa: F401 (listens to stored statements)
-        from uprest.notifications import privacy as _notice_privacy  # noqa: F401 (export)
         from uprest.learning.cmi5_views import bp as cmi5_bp
+        from uprest.notifications import privacy as _notice_privacy  # noqa: F401 (export)
         from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
