@@ -212,7 +212,7 @@ def test_upgrade_issues_credentials_for_modules_completed_before(empty_app):
     from uprest.learning.models import Enrolment
 
     with empty_app.app_context():
-        upgrade(revision="5e2a9c71b4d3")
+        upgrade(revision="a4c7e2d91f08")  # the revision before credentials
         modules, paths = importer.read_all(COURSES)
         list(importer.write_all(modules, paths))
         module = course_services.get_module("online-presence")
