@@ -119,10 +119,17 @@ uprest_cli.add_command(lrs_client_cli)
     is_flag=True,
     help="Its statements about a learner's enrolment count towards their progress.",
 )
-def lrs_client_create(name, scopes, trusted):
+@click.option(
+    "--xapi-version",
+    type=click.Choice(clients.VERSIONS),
+    help="The xAPI version it speaks: its requests that name none are answered in it.",
+)
+def lrs_client_create(name, scopes, trusted, xapi_version):
     """Create credentials; the last line printed is KEY SECRET."""
     try:
-        client, secret = clients.create_client(name=name, scopes=list(scopes), is_trusted=trusted)
+        client, secret = clients.create_client(
+            name=name, scopes=list(scopes), is_trusted=trusted, xapi_version=xapi_version
+        )
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
@@ -140,7 +147,24 @@ def lrs_client_list():
     for client in clients.list_clients():
         state = "active" if client.is_active else "revoked"
         trusted = "trusted" if client.is_trusted else "-"
-        click.echo(f"{client.key}  {state:<7}  {client.scopes:<20}  {trusted:<7}  {client.name}")
+        version = client.xapi_version or "default"
+        click.echo(
+            f"{client.key}  {state:<7}  {client.scopes:<20}  {trusted:<7}  {version:<7}  "
+            f"{client.name}"
+        )
+
+
+@lrs_client_cli.command("set-version")
+@click.argument("key")
+@click.argument("xapi_version", type=click.Choice([*clients.VERSIONS, "default"]))
+def lrs_client_set_version(key, xapi_version):
+    """Declare the xAPI version a client speaks ('default': UPREST_XAPI_DEFAULT_VERSION)."""
+    client = db.session.scalar(db.select(LrsClient).where(LrsClient.key == key))
+    if client is None:
+        raise click.ClickException(f"no LRS client with key {key!r}")
+    clients.set_version(client, None if xapi_version == "default" else xapi_version)
+    db.session.commit()
+    click.echo(f"{client.name!r} speaks xAPI {client.xapi_version or 'in the default version'}.")
 
 
 @lrs_client_cli.command("revoke")
