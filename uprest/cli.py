@@ -197,15 +197,17 @@ def xapi_rebuild_progress():
 @click.option("--batch", default=100, show_default=True, help="Statements per round.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when idle.")
 def xapi_forward(once, batch, interval):
-    """Forward stored statements to the external LRS (UPREST_XAPI_FORWARD_URL)."""
+    """Forward stored statements to the external LRS (set on the Forwarding page, else
+    UPREST_XAPI_FORWARD_URL)."""
     import time
 
-    from flask import current_app
+    from uprest.xapi import forwarder, forwarding
 
-    from uprest.xapi import forwarder
-
-    if not current_app.config.get("UPREST_XAPI_FORWARD_URL"):
-        raise click.ClickException("UPREST_XAPI_FORWARD_URL is not set: nothing to forward to.")
+    if forwarding.target() is None:
+        raise click.ClickException(
+            "Forwarding is off: switch it on at Forwarding (admin) or set "
+            "UPREST_XAPI_FORWARD_URL; nothing to forward to."
+        )
     while True:
         outcome = forwarder.forward_due(limit=batch)
         if outcome.handled:

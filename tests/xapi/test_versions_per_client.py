@@ -19,14 +19,14 @@ def test_a_client_that_names_no_version_is_answered_in_the_version_it_declared(
     make_lrs, app, monkeypatch, default
 ):
     monkeypatch.setitem(app.config, "UPREST_XAPI_DEFAULT_VERSION", default)
-    old, new, undeclared = make_lrs(["read", "write"]), make_lrs(["read", "write"]), make_lrs(
-        ["read"]
+    old, new, undeclared = (
+        make_lrs(["read", "write"]),
+        make_lrs(["read", "write"]),
+        make_lrs(["read"]),
     )
     for lrs, version in ((old, "1.0.3"), (new, "2.0.0")):
         record = db.session.scalar(
-            db.select(clients.LrsClient).where(
-                clients.LrsClient.key == _key(lrs)
-            )
+            db.select(clients.LrsClient).where(clients.LrsClient.key == _key(lrs))
         )
         clients.set_version(record, version)
     db.session.commit()
@@ -40,9 +40,7 @@ def test_a_client_that_names_no_version_is_answered_in_the_version_it_declared(
     named = old.request("GET", "/about", version="2.0.0")
     assert named.headers["X-Experience-API-Version"] == "2.0.0"
     # wrong credentials fall back to the deployment default, and tell nothing about the client
-    wrong = old.client.get(
-        "/xapi/activities/state", headers={"Authorization": "Basic " + "eDp5"}
-    )
+    wrong = old.client.get("/xapi/activities/state", headers={"Authorization": "Basic " + "eDp5"})
     assert wrong.headers["X-Experience-API-Version"] == default
 
 
@@ -94,7 +92,10 @@ def test_a_413_to_a_client_naming_no_version_names_the_client_version(make_lrs, 
     reply = lrs.client.post(
         "/xapi/statements",
         data="x" * 100,
-        headers={"Authorization": lrs.headers()["Authorization"], "Content-Type": "application/json"},
+        headers={
+            "Authorization": lrs.headers()["Authorization"],
+            "Content-Type": "application/json",
+        },
     )
     assert reply.status_code in (400, 413)
     assert reply.headers["X-Experience-API-Version"] == "1.0.3"
