@@ -292,3 +292,76 @@ def export_path(slug: str, out: Path):
     except importer.PackageError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {file}")
+
+
+@uprest_cli.command("export-statements")
+@click.option("--since", type=click.DateTime(), help="Stored at or after (UTC).")
+@click.option(
+    "--until", type=click.DateTime(), help="Stored before (UTC); a date alone: to its end."
+)
+@click.option("--verb", help="Verb IRI.")
+@click.option("--activity", help="Activity IRI (the statement's object).")
+@click.option("--registration", help="Registration UUID.")
+@click.option("--municipality", help="Only learners of this municipality (slug).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True
+)
+@click.option(
+    "--pseudonymise/--as-stored",
+    default=True,
+    show_default=True,
+    help="Replace every person's identifier by a keyed hash and leave names out.",
+)
+@click.option(
+    "--pseudonym-key",
+    envvar="UPREST_PSEUDONYM_KEY",
+    help="Key of the hash (or UPREST_PSEUDONYM_KEY); the same key gives the same pseudonyms"
+    " in every export. Without one, a random key per export.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export_statements(
+    since, until, verb, activity, registration, municipality, fmt, pseudonymise, pseudonym_key, out
+):
+    """Write statements for a research partner (voided ones left out), streamed to OUT."""
+    from datetime import time, timedelta
+
+    from uprest.accounts.models import Municipality
+    from uprest.xapi import export
+    from uprest.xapi.validation import UUID_RE
+
+    if registration and not UUID_RE.match(registration):
+        raise click.ClickException(f"{registration!r} is not a UUID")
+    if pseudonym_key and len(pseudonym_key) < export.MIN_KEY_LENGTH:
+        raise click.ClickException(
+            f"a pseudonym key has at least {export.MIN_KEY_LENGTH} characters"
+        )
+    if until is not None and until.time() == time():
+        until += timedelta(days=1)  # a date alone means up to the end of that day
+    municipality_id = None
+    if municipality:
+        found = db.session.scalar(db.select(Municipality).where(Municipality.slug == municipality))
+        if found is None:
+            raise click.ClickException(f"no municipality {municipality!r}")
+        municipality_id = found.id
+    filters = export.ExportFilters(
+        since=since,
+        until=until,
+        verb=verb,
+        activity=activity,
+        registration=registration,
+        municipality_id=municipality_id,
+    )
+    pseudonymiser = export.Pseudonymiser(pseudonym_key) if pseudonymise else None
+    total = export.count(filters)
+    chunks = export.stream(filters, fmt=fmt, pseudonymiser=pseudonymiser)
+    with click.open_file(out, "wb") as stream:
+        if out == "-":
+            for chunk in chunks:
+                stream.write(chunk)
+        else:
+            with click.progressbar(length=total, label="Exporting statements") as bar:
+                for chunk in chunks:
+                    stream.write(chunk)
+                    bar.update(chunk.count(b"\n") if fmt == "ndjson" else 1)
+    if out != "-":
+        click.echo(f"{total} statement(s) written to {out}.")

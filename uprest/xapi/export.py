@@ -65,6 +65,12 @@ def _query(filters: ExportFilters) -> sa.Select:
     return stmt.order_by(Statement.stored, Statement.id).execution_options(yield_per=BATCH)
 
 
+def count(filters: ExportFilters) -> int:
+    """How many statements the export will hold (for a progress bar)."""
+    inner = _query(filters).order_by(None).with_only_columns(Statement.id).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(inner))
+
+
 class Pseudonymiser:
     """Replaces every agent's identifier with a keyed hash (HMAC-SHA256) and drops its name.
 
