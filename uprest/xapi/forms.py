@@ -152,7 +152,11 @@ class ForwardingForm(UprestForm):
         validators=[Optional(), max_length(2048)],
         description=_l("Its xAPI endpoint, such as https://lrs.example.org/xapi"),
     )
-    key = StringField(_l("Key (Basic-auth user name)"), validators=[Optional(), max_length(255)])
+    key = StringField(
+        _l("Key (Basic-auth user name)"),
+        validators=[Optional(), max_length(255)],
+        description=_l("Leave empty to keep the key saved before."),
+    )
     secret = PasswordField(
         _l("Secret (Basic-auth password)"),
         validators=[Optional(), max_length(1000)],

@@ -115,10 +115,12 @@ def _check_url(url: str) -> None:
         )
 
 
-def save(*, is_enabled: bool, url: str, key: str, secret: str | None) -> ForwardingSettings:
-    """Store the admin's settings; an empty ``secret`` keeps the one saved before."""
-    url, key = url.strip(), key.strip()
+def save(*, is_enabled: bool, url: str, key: str | None, secret: str | None) -> ForwardingSettings:
+    """Store the admin's settings; an empty ``key`` or ``secret`` keeps the one saved before
+    (neither is shown back in full, so the form cannot send it again)."""
     row = saved()
+    url = url.strip()
+    key = (key or "").strip() or (row.key if row is not None else "")
     if url:
         _check_url(url)
     if is_enabled:

@@ -201,13 +201,13 @@ def outbox():
     row = forwarding.saved()
     form = ForwardingForm()
     if not form.is_submitted() and row is not None:
-        form.is_enabled.data, form.url.data, form.key.data = row.is_enabled, row.url, row.key
+        form.is_enabled.data, form.url.data = row.is_enabled, row.url
     if form.validate_on_submit():
         try:
             forwarding.save(
                 is_enabled=form.is_enabled.data,
                 url=form.url.data or "",
-                key=form.key.data or "",
+                key=form.key.data or None,
                 secret=form.secret.data or None,
             )
         except ServiceError as error:
