@@ -35,9 +35,9 @@ def _outbox_size() -> int:
 def test_forwarding_switched_on_in_the_ui_delivers_and_switched_off_stops(
     app,
     client,
-    far,
+    far,  # noqa: F811
     login_as,
-    create_user,  # noqa: F811
+    create_user,
 ):
     admin = login_as(Role.ADMIN)
     learner = create_user()
