@@ -101,7 +101,7 @@ class StatementExportForm(UprestForm):
     until = DateField(_l("Stored up to and including"), validators=[Optional()])
     verb = StringField(_l("Verb IRI"), validators=[Optional(), max_length(2048), _iri])
     activity = StringField(_l("Activity IRI"), validators=[Optional(), max_length(2048), _iri])
-    registration = StringField(_l("Registration"), validators=[Optional(), max_length(36)])
+    registration = StringField(_l("Registration (UUID)"), validators=[Optional(), max_length(36)])
     municipality = SelectField(_l("Learners of the municipality"), coerce=int, default=0)
     fmt = SelectField(
         _l("File format"),
