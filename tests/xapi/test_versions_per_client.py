@@ -99,3 +99,50 @@ def test_a_413_to_a_client_naming_no_version_names_the_client_version(make_lrs, 
     )
     assert reply.status_code in (400, 413)
     assert reply.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_the_cli_declares_and_changes_a_client_version(app, runner):
+    created = runner.invoke(
+        args=["uprest", "lrs-client", "create", "Old course", "--xapi-version", "1.0.3"]
+    )
+    assert created.exit_code == 0, created.output
+    key = created.output.strip().splitlines()[-1].split()[0]
+    record = db.session.scalar(db.select(clients.LrsClient).where(clients.LrsClient.key == key))
+    assert record.xapi_version == "1.0.3"
+    assert "1.0.3" in runner.invoke(args=["uprest", "lrs-client", "list"]).output
+    changed = runner.invoke(args=["uprest", "lrs-client", "set-version", key, "default"])
+    assert changed.exit_code == 0, changed.output
+    db.session.refresh(record)
+    assert record.xapi_version is None
+    refused = runner.invoke(args=["uprest", "lrs-client", "set-version", key, "0.9"])
+    assert refused.exit_code != 0
+    bad = runner.invoke(args=["uprest", "lrs-client", "create", "X", "--xapi-version", "1.5"])
+    assert bad.exit_code != 0
+
+
+def test_an_admin_sets_a_client_version_on_the_credentials_page(app, client, login_as):
+    from uprest.accounts.models import Role
+
+    login_as(Role.ADMIN)
+    created = client.post(
+        "/admin/lrs-clients",
+        data={"name": "Cmi5 player", "scopes": ["read", "write"], "xapi_version": "2.0.0"},
+    )
+    assert created.status_code == 200
+    record = db.session.scalar(
+        db.select(clients.LrsClient).where(clients.LrsClient.name == "Cmi5 player")
+    )
+    assert record.xapi_version == "2.0.0"
+    page = client.get("/admin/lrs-clients").get_data(as_text=True)
+    assert f'id="version-{record.id}"' in page
+    changed = client.post(f"/admin/lrs-clients/{record.id}/version", data={"xapi_version": "1.0.3"})
+    assert changed.status_code == 302
+    db.session.refresh(record)
+    assert record.xapi_version == "1.0.3"
+    refused = client.post(f"/admin/lrs-clients/{record.id}/version", data={"xapi_version": "9"})
+    assert refused.status_code == 302
+    db.session.refresh(record)
+    assert record.xapi_version == "1.0.3"  # nothing changed
+    assert "Choose xAPI 1.0.3" in client.get("/admin/lrs-clients").get_data(as_text=True)
+    unknown = client.post("/admin/lrs-clients/999999/version", data={"xapi_version": "1.0.3"})
+    assert unknown.status_code == 404
