@@ -105,6 +105,7 @@ def test_ui_settings_take_precedence_over_the_environment_until_forgotten(
     login_as(Role.ADMIN)
     page = client.get("/admin/xapi-outbox").get_data(as_text=True)
     assert "set by the environment variables" in page
+    assert 'value="http://127.0.0.1:9/xapi"' in page  # the form starts from what is in force
     assert forwarding.target().source == "environment"
     _save(client, is_enabled="", url="https://lrs.example.org/xapi", key="k")
     assert forwarding.target() is None and not forwarding.is_on()

@@ -200,8 +200,11 @@ def outbox():
     """Forwarding: the admin's settings (or the environment's), and the outbox's state."""
     row = forwarding.saved()
     form = ForwardingForm()
+    cfg_url = current_app.config.get("UPREST_XAPI_FORWARD_URL")
     if not form.is_submitted() and row is not None:
         form.is_enabled.data, form.url.data = row.is_enabled, row.url
+    elif not form.is_submitted() and cfg_url:  # start from what is in force
+        form.is_enabled.data, form.url.data = True, cfg_url
     if form.validate_on_submit():
         try:
             forwarding.save(
@@ -218,7 +221,6 @@ def outbox():
             flash(_("The forwarding settings are saved."), "success")
             return redirect(url_for(".outbox"))
     target = forwarding.target()
-    cfg_url = current_app.config.get("UPREST_XAPI_FORWARD_URL")
     return render(
         "uprest/records/outbox.html",
         form=form,
