@@ -263,6 +263,9 @@ def test_no_english_leftovers_on_any_page(
             f"/admin/municipalities/{municipality('cervia').id}",
             f"/admin/users/{manager.id}",
             f"/admin/businesses/{manager.business_id}",
+            "/admin/lrs-clients",
+            "/admin/xapi-outbox",
+            "/admin/xapi-export",
         ],
     }
     forms = {
@@ -282,6 +285,11 @@ def test_no_english_leftovers_on_any_page(
             ),
         ],
         Role.LEARNER: [("/learn/modules/online-presence/quiz", {})],
+        Role.ADMIN: [
+            ("/admin/xapi-export", {"registration": "x", "fmt": "ndjson", "municipality": "0"}),
+            ("/admin/xapi-outbox", {"is_enabled": "y", "url": "ftp://lrs.example.org"}),
+            ("/admin/lrs-clients", {"name": "", "xapi_version": "1.5"}),
+        ],
     }
     setup = {  # the learner starts a path and a module, fails the quiz once, then passes it
         Role.LEARNER: [

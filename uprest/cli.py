@@ -119,10 +119,17 @@ uprest_cli.add_command(lrs_client_cli)
     is_flag=True,
     help="Its statements about a learner's enrolment count towards their progress.",
 )
-def lrs_client_create(name, scopes, trusted):
+@click.option(
+    "--xapi-version",
+    type=click.Choice(clients.VERSIONS),
+    help="The xAPI version it speaks: its requests that name none are answered in it.",
+)
+def lrs_client_create(name, scopes, trusted, xapi_version):
     """Create credentials; the last line printed is KEY SECRET."""
     try:
-        client, secret = clients.create_client(name=name, scopes=list(scopes), is_trusted=trusted)
+        client, secret = clients.create_client(
+            name=name, scopes=list(scopes), is_trusted=trusted, xapi_version=xapi_version
+        )
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
@@ -140,7 +147,24 @@ def lrs_client_list():
     for client in clients.list_clients():
         state = "active" if client.is_active else "revoked"
         trusted = "trusted" if client.is_trusted else "-"
-        click.echo(f"{client.key}  {state:<7}  {client.scopes:<20}  {trusted:<7}  {client.name}")
+        version = client.xapi_version or "default"
+        click.echo(
+            f"{client.key}  {state:<7}  {client.scopes:<20}  {trusted:<7}  {version:<7}  "
+            f"{client.name}"
+        )
+
+
+@lrs_client_cli.command("set-version")
+@click.argument("key")
+@click.argument("xapi_version", type=click.Choice([*clients.VERSIONS, "default"]))
+def lrs_client_set_version(key, xapi_version):
+    """Declare the xAPI version a client speaks ('default': UPREST_XAPI_DEFAULT_VERSION)."""
+    client = db.session.scalar(db.select(LrsClient).where(LrsClient.key == key))
+    if client is None:
+        raise click.ClickException(f"no LRS client with key {key!r}")
+    clients.set_version(client, None if xapi_version == "default" else xapi_version)
+    db.session.commit()
+    click.echo(f"{client.name!r} speaks xAPI {client.xapi_version or 'in the default version'}.")
 
 
 @lrs_client_cli.command("revoke")
@@ -173,15 +197,17 @@ def xapi_rebuild_progress():
 @click.option("--batch", default=100, show_default=True, help="Statements per round.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when idle.")
 def xapi_forward(once, batch, interval):
-    """Forward stored statements to the external LRS (UPREST_XAPI_FORWARD_URL)."""
+    """Forward stored statements to the external LRS (set on the Forwarding page, else
+    UPREST_XAPI_FORWARD_URL)."""
     import time
 
-    from flask import current_app
+    from uprest.xapi import forwarder, forwarding
 
-    from uprest.xapi import forwarder
-
-    if not current_app.config.get("UPREST_XAPI_FORWARD_URL"):
-        raise click.ClickException("UPREST_XAPI_FORWARD_URL is not set: nothing to forward to.")
+    if forwarding.target() is None:
+        raise click.ClickException(
+            "Forwarding is off: switch it on at Forwarding (admin) or set "
+            "UPREST_XAPI_FORWARD_URL; nothing to forward to."
+        )
     while True:
         outcome = forwarder.forward_due(limit=batch)
         if outcome.handled:
@@ -339,3 +365,74 @@ def revoke_credential(credential_id: str):
     changed = credentials.revoke(found)
     db.session.commit()
     click.echo("Revoked." if changed else "It was already revoked.")
+@uprest_cli.command("export-statements")
+@click.option("--since", type=click.DateTime(), help="Stored at or after (UTC).")
+@click.option(
+    "--until", type=click.DateTime(), help="Stored before (UTC); a date alone: to its end."
+)
+@click.option("--verb", help="Verb IRI.")
+@click.option("--activity", help="Activity IRI (the statement's object).")
+@click.option("--registration", help="Registration UUID.")
+@click.option("--municipality", help="Only learners of this municipality (slug).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["ndjson", "json"]), default="ndjson", show_default=True
+)
+@click.option(
+    "--pseudonymise/--as-stored",
+    default=True,
+    show_default=True,
+    help="Replace every person's identifier by a keyed hash and leave names out.",
+)
+@click.option(
+    "--pseudonym-key",
+    envvar="UPREST_PSEUDONYM_KEY",
+    help="Key of the hash (or UPREST_PSEUDONYM_KEY); the same key gives the same pseudonyms"
+    " in every export. Without one, a random key per export.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+def export_statements(
+    since, until, verb, activity, registration, municipality, fmt, pseudonymise, pseudonym_key, out
+):
+    """Write statements for a research partner (voided ones left out), streamed to OUT."""
+    from datetime import time, timedelta
+
+    from uprest.accounts.models import Municipality
+    from uprest.xapi import export
+    from uprest.xapi.validation import UUID_RE
+
+    if registration and not UUID_RE.match(registration):
+        raise click.ClickException(f"{registration!r} is not a UUID")
+    if pseudonym_key and len(pseudonym_key) < export.MIN_KEY_LENGTH:
+        raise click.ClickException(
+            f"a pseudonym key has at least {export.MIN_KEY_LENGTH} characters"
+        )
+    if until is not None and until.time() == time():
+        until += timedelta(days=1)  # a date alone means up to the end of that day
+    municipality_id = None
+    if municipality:
+        found = db.session.scalar(db.select(Municipality).where(Municipality.slug == municipality))
+        if found is None:
+            raise click.ClickException(f"no municipality {municipality!r}")
+        municipality_id = found.id
+    filters = export.ExportFilters(
+        since=since,
+        until=until,
+        verb=verb,
+        activity=activity,
+        registration=registration,
+        municipality_id=municipality_id,
+    )
+    pseudonymiser = export.Pseudonymiser(pseudonym_key) if pseudonymise else None
+    total = export.count(filters)
+    chunks = export.stream(filters, fmt=fmt, pseudonymiser=pseudonymiser)
+    with click.open_file(out, "wb") as stream:
+        if out == "-":
+            for chunk in chunks:
+                stream.write(chunk)
+        else:
+            with click.progressbar(length=total, label="Exporting statements") as bar:
+                for chunk in chunks:
+                    stream.write(chunk)
+                    bar.update(chunk.count(b"\n") if fmt == "ndjson" else 1)
+    if out != "-":
+        click.echo(f"{total} statement(s) written to {out}.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -69,3 +71,14 @@ def test_admin_credentials_viewer_and_dead_letter_replay(live, far_lrs, journey,
     a.goto("/admin/xapi-outbox")
     assert a.page.locator("main table tbody tr", has_text=statement_id).count() == 0
     a.end_state("admin-forwarding", readme=locale == "sv")
+
+    # the research export: its page passes the audit, and its form downloads NDJSON
+    a.goto("/admin/lrs-clients")
+    a.click("main a[href='/admin/xapi-export']")
+    assert a.heading() == a.t("Export statements for research")
+    a.page.fill("#activity", activity)
+    with a.page.expect_download() as info:
+        a.page.locator("main form.narrow [type=submit]").click()
+    lines = Path(info.value.path()).read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [statement_id]
+    assert f"eva-{locale}@example.org" not in lines[0]  # pseudonymised by default

@@ -47,10 +47,27 @@ CSRF_MESSAGE = (
 )
 
 
+def _is_lrs_path() -> bool:
+    """Under /xapi: routing errors there (404, 405, 413) reach the app, not the LRS blueprint,
+    and a client still expects an xAPI reply that names its version."""
+    uprest = current_app.extensions.get("uprest")
+    lrs = (getattr(uprest, "url_prefix", "") or "") + "/xapi"
+    return request.path == lrs or request.path.startswith(lrs + "/")
+
+
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
+    if _is_lrs_path():
+        from uprest.xapi.http import LrsError, add_cors, error_reply
+
+        reply = error_reply(LrsError(code, error.description or error.name))
+        if error.response is None and hasattr(error, "get_headers"):
+            for name, value in error.get_headers():
+                if name.lower() == "allow":
+                    reply.headers["Allow"] = value
+        return add_cors(reply)
     if isinstance(error, CSRFError):
         title, text = CSRF_MESSAGE
     elif code == 400 and error.description == "control-characters":

@@ -16,6 +16,7 @@ from uprest.i18n import _l
 from uprest.xapi.models import LrsClient
 
 SCOPES = ("read", "write", "read-own")
+VERSIONS = ("1.0.3", "2.0.0")  # what a client may declare it speaks
 # Checked on every request, so cheaper than user passwords: the secret is 256 random bits.
 _hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 _verified: dict[str, tuple[str, str]] = {}  # key -> (sha256 of secret, secret hash)
@@ -24,7 +25,7 @@ _BY_KEY = sa.select(LrsClient).where(LrsClient.key == sa.bindparam("key"))
 
 
 def create_client(
-    *, name: str, scopes: list[str], is_trusted: bool = False
+    *, name: str, scopes: list[str], is_trusted: bool = False, xapi_version: str | None = None
 ) -> tuple[LrsClient, str]:
     """A new client and its secret; only a hash of the secret is kept. A trusted client's
     statements about a learner move that learner's progress on (see ``learning.trust``)."""
@@ -42,9 +43,20 @@ def create_client(
         scopes=" ".join(sorted(set(scopes))),
         is_trusted=is_trusted,
     )
+    set_version(client, xapi_version)
     db.session.add(client)
     db.session.flush()
     return client, secret
+
+
+def set_version(client: LrsClient, xapi_version: str | None) -> None:
+    """The version its requests that name none are answered in; None: the deployment default."""
+    xapi_version = xapi_version or None
+    if xapi_version is not None and xapi_version not in VERSIONS:
+        raise ServiceError(
+            _l("Choose xAPI 1.0.3, 2.0.0 or the default version."), field="xapi_version"
+        )
+    client.xapi_version = xapi_version
 
 
 def revoke_client(client: LrsClient) -> None:

@@ -17,7 +17,7 @@ from flask import current_app
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.xapi import multipart
+from uprest.xapi import forwarding, multipart
 from uprest.xapi.models import Attachment, OutboxItem
 
 TIMEOUT = 10
@@ -81,12 +81,13 @@ def _delivery(item: OutboxItem) -> Delivery:
     return Delivery(item.id, statement.statement_id, body, content_type, version)
 
 
-def send(delivery: Delivery, http: requests.Session) -> tuple[bool, str | None, bool]:
+def send(
+    delivery: Delivery, http: requests.Session, target: forwarding.Target
+) -> tuple[bool, str | None, bool]:
     """(delivered, error, permanent) for one outbox item."""
-    cfg = current_app.config
     try:
         response = http.put(
-            cfg["UPREST_XAPI_FORWARD_URL"].rstrip("/") + "/statements",
+            target.url.rstrip("/") + "/statements",
             params={"statementId": delivery.statement_id},
             data=delivery.body,
             headers={
@@ -95,7 +96,7 @@ def send(delivery: Delivery, http: requests.Session) -> tuple[bool, str | None, 
                 if delivery.version.startswith("2")
                 else "1.0.3",
             },
-            auth=(cfg["UPREST_XAPI_FORWARD_KEY"], cfg["UPREST_XAPI_FORWARD_SECRET"]),
+            auth=(target.key, target.secret),
             timeout=TIMEOUT,
         )
     except requests.RequestException as error:
@@ -124,14 +125,18 @@ def forward_due(
     now = now or utcnow()
     http = http or requests.Session()
     outcome = Outcome()
+    target = forwarding.target()
+    if target is None:  # switched off: what waits stays in the outbox
+        return outcome
     max_attempts = current_app.config["UPREST_XAPI_FORWARD_MAX_ATTEMPTS"]
     deliveries = [_delivery(item) for item in _due(now, limit)]
     if db.engine.dialect.name != "postgresql":
         db.session.commit()  # SQLite: hold no write lock while waiting on the far LRS
     for delivery in deliveries:
-        delivered, error, permanent = send(delivery, http)
+        delivered, error, permanent = send(delivery, http, target)
         item = db.session.get(OutboxItem, delivery.item_id)
         item.attempts += 1
+        item.last_attempt_at = utcnow()
         if delivered:
             item.delivered_at = utcnow()
             item.last_error = None
@@ -177,4 +182,45 @@ def dead_letters(limit: int = 200) -> list[OutboxItem]:
             .order_by(OutboxItem.id.desc())
             .limit(limit)
         )
+    )
+
+
+@dataclass
+class OutboxState:
+    """What the Forwarding page shows of the outbox."""
+
+    pending: int
+    retrying: int  # pending after at least one failed attempt
+    delivered: int
+    dead: int
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+
+
+def state() -> OutboxState:
+    waiting = sa.and_(OutboxItem.delivered_at.is_(None), OutboxItem.is_dead.is_(False))
+    row = db.session.execute(
+        sa.select(
+            sa.func.count().filter(waiting),
+            sa.func.count().filter(waiting, OutboxItem.attempts > 0),
+            sa.func.count().filter(OutboxItem.delivered_at.is_not(None)),
+            sa.func.count().filter(OutboxItem.is_dead.is_(True)),
+            sa.func.max(OutboxItem.delivered_at),
+        ).select_from(OutboxItem)
+    ).one()
+    failed = db.session.execute(
+        sa.select(OutboxItem.last_error, OutboxItem.last_attempt_at)
+        .where(OutboxItem.last_error.is_not(None), OutboxItem.last_attempt_at.is_not(None))
+        .order_by(OutboxItem.last_attempt_at.desc())
+        .limit(1)
+    ).first()
+    return OutboxState(
+        pending=row[0],
+        retrying=row[1],
+        delivered=row[2],
+        dead=row[3],
+        last_success_at=row[4],
+        last_error=failed[0] if failed else None,
+        last_error_at=failed[1] if failed else None,
     )

@@ -156,9 +156,10 @@ def _alternate(headers: dict, args: dict, version_required: bool) -> XRequest:
 def _version(xreq: XRequest, required: bool) -> str:
     value = xreq.header("X-Experience-API-Version")
     if value is None:
+        g.uprest_xapi_version = unnamed_version(xreq.header("Authorization"))
         if required:
             raise LrsError(400, "the X-Experience-API-Version header is required")
-        return current_app.config["UPREST_XAPI_DEFAULT_VERSION"]
+        return g.uprest_xapi_version
     value = value.strip()
     if value in ("1.0", "2.0"):
         value += ".0"
@@ -169,16 +170,42 @@ def _version(xreq: XRequest, required: bool) -> str:
     return value
 
 
-def authenticate(xreq: XRequest, scope: str) -> LrsClient:
-    """Basic auth with an LRS client; ``scope`` is read or write."""
-    header = xreq.header("Authorization") or ""
-    challenge = {"WWW-Authenticate": 'Basic realm="UPREST LRS"'}
+def _basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """(key, secret) of a Basic Authorization header; None when there is none; ValueError when
+    it is malformed."""
+    header = header or ""
     if not header.lower().startswith("basic "):
-        raise LrsError(401, "authentication required", challenge)
+        return None
     try:
         key, _, secret = base64.b64decode(header[6:].strip()).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
+        raise ValueError("malformed Basic credentials") from None
+    return key, secret
+
+
+def unnamed_version(authorization: str | None) -> str:
+    """The version a request that names none is answered in: the one its LRS client declared
+    (so one server can serve a 1.0.3 and a 2.0.0 client side by side), else the default."""
+    try:
+        credentials = _basic_credentials(authorization)
+    except ValueError:
+        credentials = None
+    client = clients.authenticate(*credentials) if credentials else None
+    if client is not None and client.xapi_version:
+        return client.xapi_version
+    return current_app.config["UPREST_XAPI_DEFAULT_VERSION"]
+
+
+def authenticate(xreq: XRequest, scope: str) -> LrsClient:
+    """Basic auth with an LRS client; ``scope`` is read or write."""
+    challenge = {"WWW-Authenticate": 'Basic realm="UPREST LRS"'}
+    try:
+        credentials = _basic_credentials(xreq.header("Authorization"))
+    except ValueError:
         raise LrsError(401, "malformed Basic credentials", challenge) from None
+    if credentials is None:
+        raise LrsError(401, "authentication required", challenge)
+    key, secret = credentials
     if key.startswith(tokens.PREFIX):
         found = tokens.authenticate(key, secret)
         client, xreq.extra["token"] = found if found else (None, None)
@@ -225,7 +252,10 @@ def _asked_version() -> str:
     parsed = g.get("uprest_xapi_version")
     if parsed is not None:
         return parsed
-    asked = (request.headers.get("X-Experience-API-Version") or "").strip()
+    asked = request.headers.get("X-Experience-API-Version")
+    if asked is None:
+        return unnamed_version(request.headers.get("Authorization"))
+    asked = asked.strip()
     if asked in SUPPORTED or asked in ("1.0", "2.0"):
         return asked
     return current_app.config["UPREST_XAPI_DEFAULT_VERSION"]

@@ -45,6 +45,9 @@ class LrsClient(db.Model):
     # May report a learner's progress: only a trusted client's statements about a learner's
     # enrolment move it on (anyone with write access can name any actor in a statement).
     is_trusted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The xAPI version it speaks (1.0.3 or 2.0.0): a request of it that names no version is
+    # answered in this one; None follows UPREST_XAPI_DEFAULT_VERSION.
+    xapi_version: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 
@@ -180,6 +183,7 @@ class OutboxItem(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     delivered_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
     is_dead: Mapped[bool] = mapped_column(default=False)
 
     statement: Mapped[Statement] = relationship()
@@ -206,3 +210,16 @@ class AccessToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     is_revoked: Mapped[bool] = mapped_column(default=False)
+class ForwardingSettings(db.Model):
+    """Forwarding set by an admin in the UI (one row); while none is saved, the environment
+    (UPREST_XAPI_FORWARD_URL, _KEY, _SECRET) decides. The secret is kept encrypted with a key
+    derived from SECRET_KEY, since it must be sent, not just checked."""
+
+    __tablename__ = "uprest_lrs_forwarding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    is_enabled: Mapped[bool] = mapped_column(default=False)
+    url: Mapped[str] = mapped_column(sa.String(2048), default="")
+    key: Mapped[str] = mapped_column(sa.String(255), default="")
+    secret_encrypted: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

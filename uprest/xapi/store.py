@@ -14,7 +14,7 @@ from flask import current_app
 from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.xapi import jsonio, signatures
+from uprest.xapi import forwarding, jsonio, signatures
 from uprest.xapi.agents import agent_key, agent_keys
 from uprest.xapi.models import (
     IMPLIED_BY,
@@ -368,7 +368,7 @@ def _insert_batch(batch: list[dict], facts: list[set], writer: Writer) -> list[S
         index_rows += [(item.pk, int(kind), value, item.stored) for kind, value in sorted(rows)]
     bulk.insert_rows(StatementIndex.__table__, INDEX_COLUMNS, index_rows)
     _remember_definitions(batch)
-    if current_app.config.get("UPREST_XAPI_FORWARD_URL"):
+    if forwarding.is_on():
         db.session.execute(sa.insert(OutboxItem), [{"statement_pk": i.pk} for i in written])
     statements_stored.send(current_app._get_current_object(), stored=written)
     return written

@@ -5,20 +5,38 @@ from __future__ import annotations
 import json
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 
+from uprest.accounts import business_services
 from uprest.accounts import services as accounts
 from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role, User
 from uprest.accounts.permissions import roles_required
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
+from uprest.core.forms import attach_error, choices
 from uprest.core.templating import render
+from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.i18n import _, get_locale
-from uprest.xapi import clients, forwarder, query
+from uprest.xapi import clients, export, forwarder, forwarding, query
 from uprest.xapi.emitter import LANGUAGE_TAGS
-from uprest.xapi.forms import LrsClientForm, StatementFilterForm
+from uprest.xapi.forms import (
+    ClientVersionForm,
+    ForwardingForm,
+    LrsClientForm,
+    StatementExportForm,
+    StatementFilterForm,
+)
 from uprest.xapi.models import LrsClient, OutboxItem
 
 bp = Blueprint("records", __name__)
@@ -123,7 +141,10 @@ def lrs_clients():
     if form.validate_on_submit():
         try:
             client, secret = clients.create_client(
-                name=form.name.data, scopes=form.scopes.data, is_trusted=form.is_trusted.data
+                name=form.name.data,
+                scopes=form.scopes.data,
+                is_trusted=form.is_trusted.data,
+                xapi_version=form.xapi_version.data,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -138,8 +159,28 @@ def lrs_clients():
         created=created,
         clients=clients.list_clients(),
         confirm_form=ConfirmForm(),
+        version_form=ClientVersionForm,
         endpoint=url_for("uprest.xapi.about", _external=True).rsplit("/about", 1)[0],
     )
+
+
+@bp.post("/admin/lrs-clients/<int:client_id>/version")
+@roles_required(Role.ADMIN)
+def client_version(client_id: int):
+    client = db.session.get(LrsClient, client_id) or abort(404)
+    form = ClientVersionForm()
+    if form.validate_on_submit():
+        try:
+            clients.set_version(client, form.xapi_version.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s now speaks the chosen xAPI version.", name=client.name), "success")
+    else:
+        flash(_("Choose xAPI 1.0.3, 2.0.0 or the default version."), "error")
+    return redirect(url_for(".lrs_clients"))
 
 
 @bp.post("/admin/lrs-clients/<int:client_id>/revoke")
@@ -153,15 +194,55 @@ def revoke_client(client_id: int):
     return redirect(url_for(".lrs_clients"))
 
 
-@bp.get("/admin/xapi-outbox")
+@bp.route("/admin/xapi-outbox", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def outbox():
+    """Forwarding: the admin's settings (or the environment's), and the outbox's state."""
+    row = forwarding.saved()
+    form = ForwardingForm()
+    cfg_url = current_app.config.get("UPREST_XAPI_FORWARD_URL")
+    if not form.is_submitted() and row is not None:
+        form.is_enabled.data, form.url.data = row.is_enabled, row.url
+    elif not form.is_submitted() and cfg_url:  # start from what is in force
+        form.is_enabled.data, form.url.data = True, cfg_url
+    if form.validate_on_submit():
+        try:
+            forwarding.save(
+                is_enabled=form.is_enabled.data,
+                url=form.url.data or "",
+                key=form.key.data or None,
+                secret=form.secret.data or None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The forwarding settings are saved."), "success")
+            return redirect(url_for(".outbox"))
+    target = forwarding.target()
     return render(
         "uprest/records/outbox.html",
-        counts=forwarder.counts(),
+        form=form,
+        saved=row,
+        target=target,
+        key_hint=forwarding.masked(target.key if target else (row.key if row else "")),
+        environment_url=cfg_url,
+        secret_unreadable=forwarding.secret_unreadable(),
+        state=forwarder.state(),
         dead=forwarder.dead_letters(),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.post("/admin/xapi-outbox/use-environment")
+@roles_required(Role.ADMIN)
+def forwarding_from_environment():
+    if ConfirmForm().validate_on_submit():
+        forwarding.use_environment()
+        db.session.commit()
+        flash(_("Forwarding follows the environment variables again."), "success")
+    return redirect(url_for(".outbox"))
 
 
 @bp.post("/admin/xapi-outbox/<int:item_id>/replay")
@@ -173,3 +254,48 @@ def replay(item_id: int):
         db.session.commit()
         flash(_("The statement will be sent again."), "success")
     return redirect(url_for(".outbox"))
+
+
+def _export_filters(form: StatementExportForm) -> export.ExportFilters:
+    return export.ExportFilters(
+        since=datetime.combine(form.since.data, time()) if form.since.data else None,
+        until=datetime.combine(form.until.data, time()) + timedelta(days=1)
+        if form.until.data
+        else None,
+        verb=form.verb.data or None,
+        activity=form.activity.data or None,
+        registration=form.registration.data or None,
+        municipality_id=form.municipality.data or None,
+    )
+
+
+@bp.route("/admin/xapi-export", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def export_statements():
+    """A research partner's extract, streamed: the page's form posts, the answer is the file."""
+    form = StatementExportForm()
+    form.municipality.choices = choices(
+        [(0, _("Every learner"))]
+        + [(m.id, m.name) for m in business_services.list_municipalities()]
+    )
+    if form.validate_on_submit():
+        pseudonymiser = (
+            export.Pseudonymiser(form.pseudonym_key.data or None)
+            if form.pseudonymise.data
+            else None
+        )
+        chunks = export.stream(
+            _export_filters(form), fmt=form.fmt.data, pseudonymiser=pseudonymiser
+        )
+        extension, mimetype = (
+            ("ndjson", "application/x-ndjson")
+            if form.fmt.data == "ndjson"
+            else ("json", "application/json")
+        )
+        filename = f"uprest-statements-{utcnow():%Y%m%d-%H%M%S}.{extension}"
+        return Response(
+            stream_with_context(chunks),
+            mimetype=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return render("uprest/records/export.html", form=form)
