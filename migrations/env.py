@@ -108,6 +108,9 @@ def run_migrations_online():
                 connection=connection,
                 target_metadata=get_metadata(),
                 process_revision_directives=process_revision_directives,
+                # SQLite can: one transaction for the run, so the foreign-key check below sees
+                # everything before it is committed
+                transactional_ddl=True,
                 **CONFIGURE_ARGS,
             )
             with context.begin_transaction():
@@ -119,6 +122,7 @@ def run_migrations_online():
                         raise RuntimeError(f"Migration left broken foreign keys: {broken[:5]}")
         finally:
             if sqlite:
+                connection.rollback()  # nothing left open, or the pragma would be ignored
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
