@@ -33,7 +33,8 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_app):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={
+                connection,
+                opts={
                     "compare_type": True,
                     "render_as_batch": True,
                     "version_table": "alembic_version_uprest",
@@ -102,9 +103,7 @@ def test_upgrade_fills_the_summary_cells_from_existing_gaps(empty_app):
         upgrade(revision="7d1d15e755eb")
         with db.engine.begin() as connection:
             municipalities = before_prefix(Municipality)
-            place = connection.scalar(
-                sa.select(municipalities.c.id).order_by(municipalities.c.id)
-            )
+            place = connection.scalar(sa.select(municipalities.c.id).order_by(municipalities.c.id))
             framework = insert(
                 connection, Framework, code="t", version=1, checksum="x", titles={}, scale={}
             )

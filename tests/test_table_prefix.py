@@ -85,7 +85,8 @@ def test_upgrade_renames_tables_keeping_rows_keys_and_ids(old_installation):
             connection.execute(
                 sa.text(
                     "INSERT INTO uprest_businesses (name, sector, size_band, municipality_id, "
-                    "created_at) VALUES ('Café Blu', 'food_beverage', 'micro', :place, CURRENT_TIMESTAMP)"
+                    "created_at) VALUES ('Café Blu', 'food_beverage', 'micro', :place, "
+                    "CURRENT_TIMESTAMP)"
                 ),
                 {"place": ids["place"]},
             )

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from uprest import schema
 from uprest.accounts import demo, services
 from uprest.accounts.models import Business, Municipality, Role
 from uprest.config import CURRICULUM_DIR
@@ -266,3 +267,23 @@ def export_path(slug: str, out: Path):
     except importer.PackageError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {file}")
+
+
+@uprest_cli.command("db-upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str):
+    """Apply UPREST's migrations (its own history; a host's `flask db` is not involved)."""
+    schema.upgrade(revision)
+
+
+@uprest_cli.command("db-downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str):
+    """Revert UPREST's migrations down to REVISION ("base" removes UPREST's tables)."""
+    schema.downgrade(revision)
+
+
+@uprest_cli.command("db-current")
+def db_current():
+    """Show the revision of UPREST's tables."""
+    schema.current()

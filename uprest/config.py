@@ -50,6 +50,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("UPREST_TIMEZONE", "Europe/Stockholm")
     UPREST_LOCALES = ("en", "sv", "it", "lv", "et")
     UPREST_LOCALE_COOKIE = "uprest_locale"
+    # Mounted in a host: UPREST's session and remember-me cookies, apart from the host's.
+    UPREST_SESSION_COOKIE_NAME = "uprest_session"
+    UPREST_REMEMBER_COOKIE_NAME = "uprest_remember"
 
     UPREST_INVITATION_DAYS = int(os.environ.get("UPREST_INVITATION_DAYS", "7"))
     UPREST_RESET_MAX_AGE = int(os.environ.get("UPREST_RESET_MAX_AGE", "3600"))

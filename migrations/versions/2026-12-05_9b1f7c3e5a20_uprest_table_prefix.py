@@ -158,13 +158,17 @@ def _rebuild_sqlite_table(bind, table: str, renames: dict[str, str]) -> None:
     ddl = bind.execute(
         sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": table}
     ).scalar_one()
-    indexes = bind.execute(
-        sa.text(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
-            " AND sql IS NOT NULL"
-        ),
-        {"t": table},
-    ).scalars().all()
+    indexes = (
+        bind.execute(
+            sa.text(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
+                " AND sql IS NOT NULL"
+            ),
+            {"t": table},
+        )
+        .scalars()
+        .all()
+    )
     scratch = f"_rebuild_{table}"
     head, _, body = ddl.partition("(")
     bind.exec_driver_sql(f'CREATE TABLE "{scratch}" ({rename_in(body)}')

@@ -208,7 +208,9 @@ class PrivacyConsent(db.Model):
     __tablename__ = "uprest_privacy_consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     notice_version: Mapped[str] = mapped_column(sa.String(20))
     consented_at: Mapped[datetime] = mapped_column(default=utcnow)
 

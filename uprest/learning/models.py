@@ -25,7 +25,9 @@ class Enrolment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     module_id: Mapped[int] = mapped_column(
         sa.ForeignKey("uprest_course_modules.id", ondelete="RESTRICT"), index=True
     )
@@ -54,7 +56,9 @@ class PathEnrolment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     path_id: Mapped[int] = mapped_column(
         sa.ForeignKey("uprest_course_paths.id", ondelete="CASCADE"), index=True
     )
@@ -72,7 +76,9 @@ class LearningEvent(db.Model):
     __tablename__ = "uprest_learning_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     # Indexed together with the verb (below), which serves lookups by enrolment too.
     enrolment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("uprest_enrolments.id", ondelete="CASCADE")

@@ -144,7 +144,9 @@ class BusinessResponse(db.Model):
     __tablename__ = "uprest_business_responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE"))
+    wave_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE")
+    )
     business_id: Mapped[int] = mapped_column(
         sa.ForeignKey("uprest_businesses.id", ondelete="CASCADE"), index=True
     )
@@ -191,8 +193,12 @@ class SelfAssessment(db.Model):
     __tablename__ = "uprest_self_assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True)
+    wave_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     business_id: Mapped[int] = mapped_column(
         sa.ForeignKey("uprest_businesses.id", ondelete="CASCADE"), index=True
     )
@@ -266,7 +272,9 @@ class _CellKey:
         sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE"), primary_key=True, sort_order=-5
     )
     municipality_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("uprest_municipalities.id", ondelete="CASCADE"), primary_key=True, sort_order=-4
+        sa.ForeignKey("uprest_municipalities.id", ondelete="CASCADE"),
+        primary_key=True,
+        sort_order=-4,
     )
     sector: Mapped[Sector] = mapped_column(_enum(Sector), primary_key=True, sort_order=-3)
     size_band: Mapped[SizeBand] = mapped_column(

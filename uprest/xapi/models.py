@@ -76,7 +76,9 @@ class Statement(db.Model):
     client_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("uprest_xapi_clients.id", ondelete="SET NULL")
     )
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("uprest_users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="SET NULL")
+    )
     document: Mapped[str] = mapped_column(sa.Text)  # the statement as stored, JSON
 
     # Each of these is empty on most rows (a statement has a client or a user, and rarely a
@@ -110,7 +112,9 @@ class StatementIndex(db.Model):
     stored: Mapped[datetime]
 
     __table_args__ = (
-        sa.Index("ix_uprest_xapi_statement_index_lookup", "kind", "value", "stored", "statement_pk"),
+        sa.Index(
+            "ix_uprest_xapi_statement_index_lookup", "kind", "value", "stored", "statement_pk"
+        ),
     )
 
 
@@ -145,7 +149,9 @@ class Document(db.Model):
     )
 
     __table_args__ = (
-        sa.Index("ix_uprest_xapi_documents_lookup", "kind", "activity_id", "agent_key", "registration"),
+        sa.Index(
+            "ix_uprest_xapi_documents_lookup", "kind", "activity_id", "agent_key", "registration"
+        ),
     )
 
 
