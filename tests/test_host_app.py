@@ -64,16 +64,22 @@ def test_each_side_migrates_its_own_tables_and_history(host):
     assert found["alembic_version"] == ["host0001"]
     assert len(found["alembic_version_uprest"]) == 1
 
-    # Taking UPREST out again leaves the host's table, rows and history alone.
-    result = host.test_cli_runner().invoke(args=["uprest", "db-downgrade", "base"])
+    # The host taking its own history back down leaves UPREST's tables, rows and history alone.
+    result = host.test_cli_runner().invoke(args=["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
     with host.app_context():
         tables = set(sa.inspect(db.engine).get_table_names())
-        assert host_db.session.scalar(sa.select(Member.name)) == "Hanna Host"
-        host_db.session.rollback()
-    assert not {name for name in tables if name.startswith("uprest_")}
-    assert "users" in tables
-    assert versions(host)["alembic_version"] == ["host0001"]
+        assert db.session.scalar(sa.text("SELECT display_name FROM uprest_users")) == "Gästen"
+        db.session.rollback()
+    assert "users" not in tables and "uprest_users" in tables
+    assert versions(host)["alembic_version_uprest"] == found["alembic_version_uprest"]
+
+    # UPREST's own history cannot go back to unprefixed names beside the host's users table.
+    migrate(host)
+    result = host.test_cli_runner().invoke(args=["uprest", "db-downgrade", "base"])
+    assert result.exit_code != 0 and "users" in str(result.exception)
+    with host.app_context():
+        assert "uprest_users" in sa.inspect(db.engine).get_table_names()
 
 
 @pytest.mark.nodb
@@ -127,6 +133,8 @@ def test_uprest_remember_me_signs_in_to_uprest_only(host):
 def test_two_host_apps_in_one_process(tmp_path):
     """One Uprest object mounted into two sites: each keeps its prefix, database and accounts."""
     plugin = Uprest()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     with (
         throwaway_database(tmp_path / "a") as first_url,
         throwaway_database(tmp_path / "b") as second_url,

@@ -74,6 +74,9 @@ def downgrade():
 
 def rename_tables(names: dict[str, str]) -> None:
     bind = op.get_bind()
+    taken = set(names.values()) & set(sa.inspect(bind).get_table_names())
+    if taken:  # a host application's own table, say
+        raise RuntimeError(f"Cannot rename UPREST's tables: {', '.join(sorted(taken))} exist.")
     for old, new in names.items():
         op.rename_table(old, new)  # both engines point other tables' foreign keys at the new name
     inspector = sa.inspect(bind)
