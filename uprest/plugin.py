@@ -45,6 +45,11 @@ class Uprest:
         from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
+        host_login = getattr(app, "login_manager", None)
+        if host_login is not None and not url_prefix:
+            raise RuntimeError(
+                "UPREST needs a url_prefix to keep its sign-in apart from the host's."
+            )
         finalise(app, standalone=standalone)
         logfilter.install()
         db.init_app(app, register=standalone)
@@ -59,11 +64,6 @@ class Uprest:
         app.extensions["csrf"].exempt(xapi_bp)  # the LRS authenticates with Basic auth
         if "mailman" not in app.extensions:
             mail.init_app(app)
-        host_login = getattr(app, "login_manager", None)
-        if host_login is not None and not url_prefix:
-            raise RuntimeError(
-                "UPREST needs a url_prefix to keep its sign-in apart from the host's."
-            )
         login_manager.init_app(app)
         login_manager.login_view = "uprest.accounts.login"
         login_manager.login_message = _l("Please log in to see this page.")
