@@ -133,3 +133,37 @@ def test_a_host_revision_in_alembic_version_stays_there(old_installation):
                 sa.text("SELECT version_num FROM alembic_version_uprest")
             ).scalars()
             assert (list(host), list(ours)) == (["host00000001"], [HEAD])
+
+
+@pytest.mark.nodb
+def test_a_table_prefixed_from_the_start_gets_its_foreign_key_renamed(old_installation):
+    """Revisions before the prefix one may add uprest_* tables that point at unprefixed ones."""
+    app = old_installation
+    with app.app_context():
+        with db.engine.begin() as connection:
+            ids = fill(connection)
+            connection.exec_driver_sql(
+                "CREATE TABLE uprest_notes (id INTEGER NOT NULL, user_id INTEGER NOT NULL, "
+                "CONSTRAINT pk_uprest_notes PRIMARY KEY (id), "
+                "CONSTRAINT fk_uprest_notes_user_id_users FOREIGN KEY(user_id) "
+                "REFERENCES users (id) ON DELETE CASCADE)"
+            )
+            connection.execute(
+                sa.text("INSERT INTO uprest_notes (id, user_id) VALUES (1, :u)"), {"u": ids["user"]}
+            )
+
+        def foreign_keys():
+            with db.engine.connect() as connection:
+                keys = sa.inspect(connection).get_foreign_keys("uprest_notes")
+            return [(key["name"], key["referred_table"]) for key in keys]
+
+        upgrade()
+        assert foreign_keys() == [("fk_uprest_notes_user_id_uprest_users", "uprest_users")]
+        with db.engine.begin() as connection:
+            assert connection.scalar(sa.text("SELECT user_id FROM uprest_notes")) == ids["user"]
+            connection.execute(sa.text("DELETE FROM uprest_users"))  # the key still cascades
+            assert connection.scalar(sa.text("SELECT count(*) FROM uprest_notes")) == 0
+        downgrade(revision=BEFORE)
+        assert foreign_keys() == [("fk_uprest_notes_user_id_users", "users")]
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE uprest_notes")

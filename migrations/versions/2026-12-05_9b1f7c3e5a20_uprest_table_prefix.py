@@ -80,12 +80,21 @@ def rename_tables(names: dict[str, str]) -> None:
     for old, new in names.items():
         op.rename_table(old, new)  # both engines point other tables' foreign keys at the new name
     inspector = sa.inspect(bind)
-    for old, new in names.items():
+    # Tables named uprest_* from the start (added by revisions before this one) keep their names,
+    # but their foreign keys to the renamed tables are named after the referred table too.
+    others = [
+        (table, table)
+        for table in inspector.get_table_names()
+        if table.startswith(PREFIX) and table not in names.values()
+    ]
+    for old, new in [*names.items(), *others]:
         renames = _object_renames(inspector, bind.dialect, old, new, names)
+        renames = {before: after for before, after in renames.items() if before != after}
         if bind.dialect.name == "sqlite":
-            _rebuild_sqlite_table(bind, new, renames)
+            if renames:
+                _rebuild_sqlite_table(bind, new, renames)
         else:
-            _rename_postgresql_objects(bind, inspector, new, renames)
+            _rename_postgresql_objects(bind, inspector, new, renames, sequences=old != new)
 
 
 def _object_renames(inspector, dialect, old: str, new: str, names: dict) -> dict[str, str]:
@@ -129,7 +138,9 @@ def _object_renames(inspector, dialect, old: str, new: str, names: dict) -> dict
     return renames
 
 
-def _rename_postgresql_objects(bind, inspector, table: str, renames: dict[str, str]) -> None:
+def _rename_postgresql_objects(
+    bind, inspector, table: str, renames: dict[str, str], sequences: bool
+) -> None:
     constraints = set(
         bind.execute(
             sa.text("SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass)"),
@@ -141,7 +152,7 @@ def _rename_postgresql_objects(bind, inspector, table: str, renames: dict[str, s
             op.execute(f'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"')
         else:
             op.execute(f'ALTER INDEX "{old}" RENAME TO "{new}"')
-    for column in inspector.get_columns(table):
+    for column in inspector.get_columns(table) if sequences else ():
         sequence = bind.execute(
             sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table, "c": column["name"]}
         ).scalar()
