@@ -148,7 +148,7 @@ def generate(app) -> tuple[int, int]:
         conn.exec_driver_sql("VACUUM ANALYZE" if dialect == "postgresql" else "ANALYZE")
     with app.app_context():
         counts = {
-            table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            table: db.session.scalar(sa.text(f"SELECT count(*) FROM uprest_{table}"))
             for table in ("businesses", "business_responses", "self_assessments", "self_ratings")
         }
     print(f"  generated in {time.perf_counter() - started:.1f} s: {counts}")
