@@ -14,8 +14,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The tests need the extras too: gunicorn and Redis (servers), psycopg (PostgreSQL), Playwright.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,server,postgresql]"
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed

@@ -448,7 +448,7 @@ def describe_data(engine: sa.Engine) -> str:
     with engine.connect() as conn:
         tables = ("businesses", "users", "course_modules", "business_responses", "self_assessments")
         for table in tables:
-            counts[table] = conn.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            counts[table] = conn.scalar(sa.text(f"SELECT count(*) FROM uprest_{table}"))
         version = conn.scalar(sa.text("SHOW server_version"))
     return f"PostgreSQL {version.split()[0]}; " + ", ".join(f"{k} {v}" for k, v in counts.items())
 

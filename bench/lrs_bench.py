@@ -220,7 +220,7 @@ def run_engine(engine_name: str, args: argparse.Namespace) -> dict:
                 analyse(engine)
                 queries[total] = time_queries(base, auth, gen, args.repeat, 1)
             with engine.connect() as conn:
-                client_id = conn.scalar(sa.text("SELECT id FROM xapi_clients"))
+                client_id = conn.scalar(sa.text("SELECT id FROM uprest_xapi_clients"))
             authority = {"objectType": "Agent", "name": "bench"}
             authority["account"] = {"homePage": base + "/xapi", "name": auth[0]}
             writer = store.Writer(authority=authority, client_id=client_id)

@@ -56,7 +56,7 @@ def generate(app) -> tuple[int, int]:
         sectors, sizes = list(Sector), list(SizeBand)
         db.session.execute(
             sa.text(
-                "INSERT INTO businesses (name, sector, size_band, municipality_id, created_at, "
+                "INSERT INTO uprest_businesses (name, sector, size_band, municipality_id, created_at, "
                 "confirmed_at) VALUES (:name, :sector, :size, :place, CURRENT_TIMESTAMP, "
                 "CURRENT_TIMESTAMP)"
             ),
@@ -70,7 +70,7 @@ def generate(app) -> tuple[int, int]:
                 for i in range(BUSINESSES)
             ],
         )
-        business_ids = db.session.scalars(sa.text("SELECT id FROM businesses ORDER BY id")).all()
+        business_ids = db.session.scalars(sa.text("SELECT id FROM uprest_businesses ORDER BY id")).all()
         wave = open_wave(
             title="Benchmark wave",
             # closed: only a closed wave's figures are published (reports.disclosure, rule 4)
@@ -87,7 +87,7 @@ def generate(app) -> tuple[int, int]:
         )
         db.session.execute(
             sa.text(
-                "INSERT INTO users (email, display_name, password_hash, role, business_id, "
+                "INSERT INTO uprest_users (email, display_name, password_hash, role, business_id, "
                 "is_enabled, session_token, created_at) SELECT 'staff' || s.i || '@bench.example', "
                 "'Staff ' || s.i, 'x', 'learner', :first + s.i % :businesses, :enabled, "
                 f"'t' || s.i, CURRENT_TIMESTAMP FROM ({series}) AS s"
@@ -101,34 +101,34 @@ def generate(app) -> tuple[int, int]:
         )
         db.session.execute(
             sa.text(
-                "INSERT INTO business_responses (wave_id, business_id, sector, size_band, page, "
+                "INSERT INTO uprest_business_responses (wave_id, business_id, sector, size_band, page, "
                 "submitted_at, updated_at) SELECT :wave, id, sector, size_band, 5, "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM businesses"
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM uprest_businesses"
             ),
             {"wave": wave.id},
         )
         db.session.execute(
             sa.text(
-                "INSERT INTO self_assessments (wave_id, user_id, business_id, page, "
+                "INSERT INTO uprest_self_assessments (wave_id, user_id, business_id, page, "
                 "submitted_at, updated_at) SELECT :wave, id, business_id, 4, CURRENT_TIMESTAMP, "
-                "CURRENT_TIMESTAMP FROM users WHERE business_id IS NOT NULL"
+                "CURRENT_TIMESTAMP FROM uprest_users WHERE business_id IS NOT NULL"
             ),
             {"wave": wave.id},
         )
         level = _random_level(dialect)
         db.session.execute(
             sa.text(
-                "INSERT INTO business_ratings (response_id, competence_id, required, importance) "
-                f"SELECT r.id, c.id, {level}, {level} FROM business_responses r "
-                "CROSS JOIN competences c WHERE c.framework_id = :framework"
+                "INSERT INTO uprest_business_ratings (response_id, competence_id, required, importance) "
+                f"SELECT r.id, c.id, {level}, {level} FROM uprest_business_responses r "
+                "CROSS JOIN uprest_competences c WHERE c.framework_id = :framework"
             ),
             {"framework": wave.framework_id},
         )
         db.session.execute(
             sa.text(
-                "INSERT INTO self_ratings (assessment_id, competence_id, current) "
-                f"SELECT a.id, c.id, {level} FROM self_assessments a "
-                "CROSS JOIN competences c WHERE c.framework_id = :framework"
+                "INSERT INTO uprest_self_ratings (assessment_id, competence_id, current) "
+                f"SELECT a.id, c.id, {level} FROM uprest_self_assessments a "
+                "CROSS JOIN uprest_competences c WHERE c.framework_id = :framework"
             ),
             {"framework": wave.framework_id},
         )
@@ -148,7 +148,7 @@ def generate(app) -> tuple[int, int]:
         conn.exec_driver_sql("VACUUM ANALYZE" if dialect == "postgresql" else "ANALYZE")
     with app.app_context():
         counts = {
-            table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            table: db.session.scalar(sa.text(f"SELECT count(*) FROM uprest_{table}"))
             for table in ("businesses", "business_responses", "self_assessments", "self_ratings")
         }
     print(f"  generated in {time.perf_counter() - started:.1f} s: {counts}")

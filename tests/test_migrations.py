@@ -11,6 +11,13 @@ from uprest import create_app
 from uprest.extensions import db
 
 
+def before_prefix(model) -> sa.Table:
+    """The model's table under its name from before 9b1f7c3e5a20, for rows at older revisions."""
+    return model.__table__.to_metadata(
+        sa.MetaData(), name=model.__tablename__.removeprefix("uprest_")
+    )
+
+
 @pytest.fixture
 def empty_app(tmp_path):
     with throwaway_database(tmp_path) as url:
@@ -26,11 +33,16 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_app):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "version_table": "alembic_version_uprest",
+                },
             )
             diff = compare_metadata(context, db.metadata)
             municipalities = (
-                connection.execute(sa.text("SELECT slug FROM municipalities ORDER BY slug"))
+                connection.execute(sa.text("SELECT slug FROM uprest_municipalities ORDER BY slug"))
                 .scalars()
                 .all()
             )
@@ -44,7 +56,7 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_app):
             "vanersborg",
         ]
         downgrade(revision="base")
-        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version_uprest"}
         assert tables == set(), tables
         upgrade()  # and up again, so downgrade left nothing behind
 
@@ -75,9 +87,8 @@ def test_upgrade_fills_the_summary_cells_from_existing_gaps(empty_app):
     )
 
     def insert(connection, model, **values):
-        return connection.execute(sa.insert(model.__table__).values(**values)).inserted_primary_key[
-            0
-        ]
+        table = before_prefix(model)
+        return connection.execute(sa.insert(table).values(**values)).inserted_primary_key[0]
 
     def snapshot():
         return [
@@ -91,7 +102,8 @@ def test_upgrade_fills_the_summary_cells_from_existing_gaps(empty_app):
     with empty_app.app_context():
         upgrade(revision="7d1d15e755eb")
         with db.engine.begin() as connection:
-            place = connection.scalar(sa.select(Municipality.id).order_by(Municipality.id))
+            municipalities = before_prefix(Municipality)
+            place = connection.scalar(sa.select(municipalities.c.id).order_by(municipalities.c.id))
             framework = insert(
                 connection, Framework, code="t", version=1, checksum="x", titles={}, scale={}
             )
@@ -134,7 +146,7 @@ def test_upgrade_fills_the_summary_cells_from_existing_gaps(empty_app):
                 )
                 for code, competence in codes.items():
                     connection.execute(
-                        sa.insert(BusinessGap.__table__).values(
+                        sa.insert(before_prefix(BusinessGap)).values(
                             wave_id=wave,
                             business_id=business,
                             competence_id=competence,
@@ -168,7 +180,7 @@ def test_upgrade_drops_the_related_index_rows_a_direct_row_implies(empty_app):
         upgrade(revision="c3e1f0a9d2b7")
         with db.engine.begin() as connection:
             pk = connection.execute(
-                sa.insert(Statement.__table__).values(
+                sa.insert(before_prefix(Statement)).values(
                     statement_id="6f1c4c1e-0000-4000-8000-000000000001",
                     actor_key="mbox|mailto:a@example.org",
                     verb_id="http://e.org/v",
@@ -188,7 +200,7 @@ def test_upgrade_drops_the_related_index_rows_a_direct_row_implies(empty_app):
                 (5, "http://e.org/course"),
             ]
             connection.execute(
-                sa.insert(StatementIndex.__table__),
+                sa.insert(before_prefix(StatementIndex)),
                 [{"statement_pk": pk, "kind": k, "value": v, "stored": moment} for k, v in rows],
             )
         upgrade()
@@ -196,7 +208,8 @@ def test_upgrade_drops_the_related_index_rows_a_direct_row_implies(empty_app):
         db.session.rollback()  # SQLite: the read began a write transaction (BEGIN IMMEDIATE)
         assert sorted(kept) == [rows[0], rows[2], rows[3], rows[5]]
         downgrade(revision="c3e1f0a9d2b7")
-        restored = db.session.execute(sa.select(StatementIndex.kind, StatementIndex.value)).all()
+        old_index = before_prefix(StatementIndex)
+        restored = db.session.execute(sa.select(old_index.c.kind, old_index.c.value)).all()
         db.session.rollback()
         assert sorted(restored) == sorted(rows)
 

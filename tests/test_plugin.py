@@ -3,12 +3,12 @@
 import pytest
 from flask import Flask
 from flask_babel import Babel
-from flask_migrate import upgrade
 
 from tests.conftest import PASSWORD, IsolatedClient, throwaway_database
 from uprest import Uprest
 from uprest.accounts import services
 from uprest.extensions import db, limiter
+from uprest.schema import upgrade
 
 
 @pytest.fixture

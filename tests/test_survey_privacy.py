@@ -71,9 +71,13 @@ def test_the_migration_strips_ratings_from_old_survey_statements(app, create_use
         )
         other = emit(user=learner, verb="experienced", activity="modules/x/lessons/y")
     db.session.commit()
-    assert migration.strip_survey_ratings(db.session.connection()) == 1
+    connection = db.session.connection()
+    # The migration predates the uprest_ prefix (9b1f7c3e5a20): give it the table's old name.
+    connection.exec_driver_sql("ALTER TABLE uprest_xapi_statements RENAME TO xapi_statements")
+    assert migration.strip_survey_ratings(connection) == 1
+    assert migration.strip_survey_ratings(connection) == 0
+    connection.exec_driver_sql("ALTER TABLE xapi_statements RENAME TO uprest_xapi_statements")
     db.session.expire_all()
     data = json.loads(db.session.get(Statement, old.id).document)
     assert data["result"] == {"completion": True, "extensions": {"http://example.org/kept": 7}}
     assert "proficiency" not in db.session.get(Statement, other.id).document
-    assert migration.strip_survey_ratings(db.session.connection()) == 0

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from uprest import schema
 from uprest.accounts import demo, services
 from uprest.accounts.models import Business, Municipality, Role
 from uprest.config import CURRICULUM_DIR
@@ -365,6 +366,8 @@ def revoke_credential(credential_id: str):
     changed = credentials.revoke(found)
     db.session.commit()
     click.echo("Revoked." if changed else "It was already revoked.")
+
+
 @uprest_cli.command("export-statements")
 @click.option("--since", type=click.DateTime(), help="Stored at or after (UTC).")
 @click.option(
@@ -436,3 +439,23 @@ def export_statements(
                     bar.update(chunk.count(b"\n") if fmt == "ndjson" else 1)
     if out != "-":
         click.echo(f"{total} statement(s) written to {out}.")
+
+
+@uprest_cli.command("db-upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str):
+    """Apply UPREST's migrations (its own history; a host's `flask db` is not involved)."""
+    schema.upgrade(revision)
+
+
+@uprest_cli.command("db-downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str):
+    """Revert UPREST's migrations down to REVISION ("base" removes UPREST's tables)."""
+    schema.downgrade(revision)
+
+
+@uprest_cli.command("db-current")
+def db_current():
+    """Show the revision of UPREST's tables."""
+    schema.current()

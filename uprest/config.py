@@ -50,6 +50,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("UPREST_TIMEZONE", "Europe/Stockholm")
     UPREST_LOCALES = ("en", "sv", "it", "lv", "et")
     UPREST_LOCALE_COOKIE = "uprest_locale"
+    # Mounted in a host: UPREST's session and remember-me cookies, apart from the host's.
+    UPREST_SESSION_COOKIE_NAME = "uprest_session"
+    UPREST_REMEMBER_COOKIE_NAME = "uprest_remember"
 
     # A site run by one municipality: businesses registering here belong to it (its slug).
     UPREST_MUNICIPALITY = os.environ.get("UPREST_MUNICIPALITY", "")

@@ -25,7 +25,29 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class PluginSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy that can live beside a host application's own instance.
+
+    Flask-SQLAlchemy keeps one instance per app in ``app.extensions["sqlalchemy"]`` and refuses a
+    second. UPREST's keeps its own engine and session per app like any other instance; mounted in
+    a host, it leaves that key to the host's (set up before or after), so ``db.init_app`` is
+    never called twice on the host's ``db``.
+    """
+
+    def init_app(self, app, register: bool = True) -> None:
+        host = app.extensions.pop("sqlalchemy", None)
+        try:
+            super().init_app(app)
+        finally:
+            if host is not None:
+                app.extensions["sqlalchemy"] = host
+            elif not register:
+                del app.extensions["sqlalchemy"]
+
+
+# Models are not added to `flask shell` by Flask-SQLAlchemy: in a host it would look for the
+# host's instance.
+db = PluginSQLAlchemy(model_class=Base, add_models_to_shell=False)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -5,7 +5,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import Domain, force_locale, format_decimal, get_locale  # noqa: F401
 from flask_login import current_user
 
-from uprest.config import TRANSLATIONS_DIR
+from uprest.config import TRANSLATIONS_DIR, Config
 
 # Our own domain object keeps UPREST's catalogues apart from a host application's.
 domain = Domain(translation_directories=[str(TRANSLATIONS_DIR)], domain="messages")
@@ -71,7 +71,8 @@ def select_timezone() -> str:
         municipality = current_user.home_municipality
         if municipality is not None and municipality.country in COUNTRY_TIMEZONES:
             return COUNTRY_TIMEZONES[municipality.country]
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    # a host application that left Babel to UPREST may not have set it
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", Config.BABEL_DEFAULT_TIMEZONE)
 
 
 def country_name(code: str) -> str:

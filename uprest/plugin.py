@@ -1,17 +1,32 @@
 """``Uprest``: the extension object that mounts UPREST into a Flask application."""
 
+from dataclasses import dataclass
+
 from flask import Flask
 
 from uprest.config import MIGRATIONS_DIR, finalise
 from uprest.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from uprest.guest import GuestCookies, LoginManagers
 from uprest.i18n import _l, select_locale, select_timezone
+
+
+@dataclass(frozen=True)
+class UprestState:
+    """What UPREST keeps per application, in ``app.extensions["uprest"]``."""
+
+    url_prefix: str
+    standalone: bool
+    db: object  # UPREST's Flask-SQLAlchemy instance, with its own engine for this app
 
 
 class Uprest:
     """Mounts UPREST into ``app``: standalone (``create_app``) or inside a host application.
 
-    Extensions the host already has (Babel, CSRF, Flask-Login, mail) are left to the host; UPREST's
-    templates live under ``uprest/`` and its strings use its own gettext domain either way.
+    Extensions the host already has (Babel, CSRF, mail) are left to the host; UPREST's templates
+    live under ``uprest/`` and its strings use its own gettext domain either way. Inside a host,
+    UPREST has its own engine and tables (``uprest_*``), its own Alembic version table and its
+    own sign-in under its prefix (``uprest.guest``), beside whatever the host has. One object may
+    mount UPREST into several applications: nothing per application is kept on it.
     """
 
     def __init__(self, app: Flask | None = None, **kwargs):
@@ -32,11 +47,17 @@ class Uprest:
         from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
+        host_login = getattr(app, "login_manager", None)
+        if host_login is not None and not url_prefix:
+            raise RuntimeError(
+                "UPREST needs a url_prefix to keep its sign-in apart from the host's."
+            )
         finalise(app, standalone=standalone)
         logfilter.install()
-        db.init_app(app)
+        db.init_app(app, register=standalone)
         _configure_sqlite(app)
-        migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+        if standalone:  # a host keeps `flask db` for its own history; UPREST's: `flask uprest db-…`
+            migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
         limiter.init_app(app)
         if "babel" not in app.extensions:
             babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -46,21 +67,23 @@ class Uprest:
         app.extensions["csrf"].exempt(cmi5_bp)  # the fetch code is the credential
         if "mailman" not in app.extensions:
             mail.init_app(app)
-        if not hasattr(app, "login_manager"):
-            login_manager.init_app(app)
-            login_manager.login_view = "uprest.accounts.login"
-            login_manager.login_message = _l("Please log in to see this page.")
-            login_manager.login_message_category = "info"
-            login_manager.session_protection = "strong"
-            login_manager.user_loader(load_user)
+        login_manager.init_app(app)
+        login_manager.login_view = "uprest.accounts.login"
+        login_manager.login_message = _l("Please log in to see this page.")
+        login_manager.login_message_category = "info"
+        login_manager.session_protection = "strong"
+        login_manager.user_loader(load_user)
+        if not standalone and url_prefix:
+            app.wsgi_app = GuestCookies(app, url_prefix)
+            if host_login is not None:
+                app.login_manager = LoginManagers(host_login, login_manager, url_prefix)
 
         app.register_blueprint(root, url_prefix=url_prefix or None)
         if standalone:  # a host app keeps its own pages for URLs outside UPREST
             register_error_handlers(app)
             app.after_request(set_security_headers)
         app.cli.add_command(uprest_cli)
-        app.extensions["uprest"] = self
-        self.url_prefix = url_prefix
+        app.extensions["uprest"] = UprestState(url_prefix=url_prefix, standalone=standalone, db=db)
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -112,11 +112,11 @@ def test_sigkill_mid_batch_leaves_nothing_and_the_retry_stores_all_once(tmp_path
         engine = sa.create_engine(fault_database)
         with engine.connect() as conn:
             rows = conn.execute(
-                sa.text("SELECT count(*) FROM xapi_statements WHERE verb_id = :verb"),
+                sa.text("SELECT count(*) FROM uprest_xapi_statements WHERE verb_id = :verb"),
                 {"verb": verb},
             ).scalar()
             index = conn.execute(
-                sa.text("SELECT count(*) FROM xapi_statement_index WHERE value = :verb"),
+                sa.text("SELECT count(*) FROM uprest_xapi_statement_index WHERE value = :verb"),
                 {"verb": verb},
             ).scalar()
         engine.dispose()

@@ -160,7 +160,7 @@ def test_a_statement_id_is_only_ever_a_uuid(lrs, stored):
         assert response.status_code == 400, value
     response = lrs.put_statement(make_statement(), statement_id=str(uuid.uuid4()))
     assert response.status_code == 204
-    assert snapshot()["xapi_statements"] == stored["xapi_statements"] + 1
+    assert snapshot()["uprest_xapi_statements"] == stored["uprest_xapi_statements"] + 1
 
 
 def test_identifiers_longer_than_the_store_holds_are_refused(lrs, stored):

@@ -97,7 +97,7 @@ def test_concurrent_batches_about_the_same_things_all_count(server):
             rows = conn.execute(
                 sa.text(
                     "SELECT registration, activity_id, statements, best_score, is_completed, "
-                    "is_passed FROM learning_activity_progress"
+                    "is_passed FROM uprest_learning_activity_progress"
                 )
             ).all()
     finally:

@@ -86,7 +86,7 @@ def _enum(cls: type[enum.Enum], length: int = 32) -> sa.Enum:
 
 
 class Municipality(db.Model):
-    __tablename__ = "municipalities"
+    __tablename__ = "uprest_municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -101,14 +101,14 @@ class Municipality(db.Model):
 
 
 class Business(db.Model):
-    __tablename__ = "businesses"
+    __tablename__ = "uprest_businesses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160))
     sector: Mapped[Sector] = mapped_column(_enum(Sector))
     size_band: Mapped[SizeBand] = mapped_column(_enum(SizeBand, 16))
     municipality_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_municipalities.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Confirmed as a real local business by an administrator or the municipality's reviewer:
@@ -135,7 +135,7 @@ class Business(db.Model):
 
 
 class User(UserMixin, db.Model):
-    __tablename__ = "users"
+    __tablename__ = "uprest_users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -148,10 +148,10 @@ class User(UserMixin, db.Model):
     is_locale_chosen: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     role: Mapped[Role] = mapped_column(_enum(Role, 16), default=Role.LEARNER)
     municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_municipalities.id", ondelete="RESTRICT"), index=True
     )
     business_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("businesses.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("uprest_businesses.id", ondelete="SET NULL"), index=True
     )
     is_enabled: Mapped[bool] = mapped_column(default=True)
     # Changing this token logs out every session of the user (Flask-Login's alternative id).
@@ -184,11 +184,11 @@ class Invitation(db.Model):
     """A single-use, expiring link (or, for staff without e-mail, a printed code) that lets
     someone join a business as staff."""
 
-    __tablename__ = "invitations"
+    __tablename__ = "uprest_invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     business_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_businesses.id", ondelete="CASCADE"), index=True
     )
     # None for a code invitation: the person has no e-mail address, the code is printed instead.
     email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -198,7 +198,7 @@ class Invitation(db.Model):
     is_for_manager: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("uprest_users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
@@ -219,10 +219,12 @@ class Invitation(db.Model):
 class PrivacyConsent(db.Model):
     """The person accepted this version of the privacy notice at this time (GDPR art. 7(1))."""
 
-    __tablename__ = "privacy_consents"
+    __tablename__ = "uprest_privacy_consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     notice_version: Mapped[str] = mapped_column(sa.String(20))
     consented_at: Mapped[datetime] = mapped_column(default=utcnow)
 

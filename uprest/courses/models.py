@@ -15,7 +15,7 @@ from uprest.extensions import db
 class Module(db.Model):
     """A module's identity and its working draft (a document, see ``courses/document.py``)."""
 
-    __tablename__ = "course_modules"
+    __tablename__ = "uprest_course_modules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -34,11 +34,11 @@ class Module(db.Model):
 class ModuleVersion(db.Model):
     """A published, immutable snapshot; learners stay on the version they started."""
 
-    __tablename__ = "course_module_versions"
+    __tablename__ = "uprest_course_module_versions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_modules.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_course_modules.id", ondelete="RESTRICT"), index=True
     )
     number: Mapped[int]
     is_latest: Mapped[bool] = mapped_column(default=True, index=True)
@@ -49,7 +49,7 @@ class ModuleVersion(db.Model):
     content: Mapped[dict] = deferred(mapped_column(sa.JSON, nullable=False))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("uprest_users.id", ondelete="SET NULL"), index=True
     )
 
     module: Mapped[Module] = relationship(back_populates="versions")
@@ -71,10 +71,10 @@ class ModuleVersion(db.Model):
 class ModuleCompetence(db.Model):
     """A competence code of the UPREST framework that a version trains, and the target level."""
 
-    __tablename__ = "course_module_competences"
+    __tablename__ = "uprest_course_module_competences"
 
     version_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_module_versions.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("uprest_course_module_versions.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(sa.String(16), primary_key=True, index=True)
     level: Mapped[int]
@@ -83,10 +83,10 @@ class ModuleCompetence(db.Model):
 class ModuleLocale(db.Model):
     """How much of a version is translated into a locale (100 = complete)."""
 
-    __tablename__ = "course_module_locales"
+    __tablename__ = "uprest_course_module_locales"
 
     version_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_module_versions.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("uprest_course_module_versions.id", ondelete="CASCADE"), primary_key=True
     )
     locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     percent: Mapped[int]
@@ -95,7 +95,7 @@ class ModuleLocale(db.Model):
 class CoursePath(db.Model):
     """An ordered set of modules with prerequisites (a document, see ``courses/pathdoc.py``)."""
 
-    __tablename__ = "course_paths"
+    __tablename__ = "uprest_course_paths"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)

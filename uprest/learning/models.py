@@ -22,16 +22,18 @@ def _new_uuid() -> str:
 class Enrolment(db.Model):
     """A learner in a module, pinned to the version they started; the uuid is the registration."""
 
-    __tablename__ = "enrolments"
+    __tablename__ = "uprest_enrolments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     module_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_modules.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_course_modules.id", ondelete="RESTRICT"), index=True
     )
     version_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_module_versions.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_course_module_versions.id", ondelete="RESTRICT"), index=True
     )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Projections of the events, kept in the same transaction as the event that sets them.
@@ -51,13 +53,15 @@ class Enrolment(db.Model):
 class PathEnrolment(db.Model):
     """A learner following a path."""
 
-    __tablename__ = "path_enrolments"
+    __tablename__ = "uprest_path_enrolments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=_new_uuid)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     path_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_paths.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_course_paths.id", ondelete="CASCADE"), index=True
     )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
@@ -71,16 +75,18 @@ class PathEnrolment(db.Model):
 class LearningEvent(db.Model):
     """One thing a learner did, projected from its xAPI statement (the statement is the truth)."""
 
-    __tablename__ = "learning_events"
+    __tablename__ = "uprest_learning_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     # Indexed together with the verb (below), which serves lookups by enrolment too.
     enrolment_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("enrolments.id", ondelete="CASCADE")
+        sa.ForeignKey("uprest_enrolments.id", ondelete="CASCADE")
     )
     path_enrolment_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("path_enrolments.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_path_enrolments.id", ondelete="CASCADE"), index=True
     )
     # xAPI verb names: registered, experienced, answered, passed, failed, completed.
     verb: Mapped[str] = mapped_column(sa.String(24))
@@ -93,11 +99,11 @@ class LearningEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     statement_pk: Mapped[int | None] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-        sa.ForeignKey("xapi_statements.id", ondelete="CASCADE"),
+        sa.ForeignKey("uprest_xapi_statements.id", ondelete="CASCADE"),
         unique=True,
     )
 
-    __table_args__ = (sa.Index("ix_learning_events_enrolment_verb", "enrolment_id", "verb"),)
+    __table_args__ = (sa.Index("ix_uprest_learning_events_enrolment_verb", "enrolment_id", "verb"),)
 
 
 class CertificateRevocation(db.Model):
@@ -106,7 +112,7 @@ class CertificateRevocation(db.Model):
     Only a hash of the code is kept, so the row says nothing about whom it was issued to.
     """
 
-    __tablename__ = "certificate_revocations"
+    __tablename__ = "uprest_certificate_revocations"
 
     code_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

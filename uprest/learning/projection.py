@@ -36,7 +36,7 @@ CMI5_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 
 
 class ActivityProgress(db.Model):
-    __tablename__ = "learning_activity_progress"
+    __tablename__ = "uprest_learning_activity_progress"
 
     registration: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     activity_id: Mapped[str] = mapped_column(sa.String(2048), primary_key=True)

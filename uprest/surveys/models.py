@@ -25,7 +25,7 @@ def localised(texts: dict[str, str], locale: str | None = None) -> str:
 class Framework(db.Model):
     """One version of a competence framework; a changed framework gets a new version."""
 
-    __tablename__ = "frameworks"
+    __tablename__ = "uprest_frameworks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32))
@@ -54,11 +54,11 @@ class Framework(db.Model):
 
 
 class CompetenceArea(db.Model):
-    __tablename__ = "competence_areas"
+    __tablename__ = "uprest_competence_areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     framework_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("frameworks.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_frameworks.id", ondelete="CASCADE"), index=True
     )
     code: Mapped[str] = mapped_column(sa.String(16))
     position: Mapped[int]
@@ -77,14 +77,14 @@ class CompetenceArea(db.Model):
 
 
 class Competence(db.Model):
-    __tablename__ = "competences"
+    __tablename__ = "uprest_competences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     framework_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("frameworks.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_frameworks.id", ondelete="CASCADE"), index=True
     )
     area_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competence_areas.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_competence_areas.id", ondelete="CASCADE"), index=True
     )
     code: Mapped[str] = mapped_column(sa.String(16), index=True)
     position: Mapped[int]
@@ -110,22 +110,22 @@ class Competence(db.Model):
 class SurveyWave(db.Model):
     """A round of the survey, consortium-wide (no municipality) or for one municipality."""
 
-    __tablename__ = "survey_waves"
+    __tablename__ = "uprest_survey_waves"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(120))  # English, the source of translations
     # The title in other locales, {locale: title}; a missing one shows the English title.
     titles: Mapped[dict | None] = mapped_column(sa.JSON)
     framework_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("frameworks.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_frameworks.id", ondelete="RESTRICT"), index=True
     )
     municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+        sa.ForeignKey("uprest_municipalities.id", ondelete="RESTRICT"), index=True
     )
     opens_on: Mapped[date]
     closes_on: Mapped[date]
     created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("uprest_users.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -160,15 +160,17 @@ class SurveyWave(db.Model):
 class BusinessResponse(db.Model):
     """The business part: the profile, then required proficiency and importance per competence."""
 
-    __tablename__ = "business_responses"
+    __tablename__ = "uprest_business_responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id", ondelete="CASCADE"))
+    wave_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE")
+    )
     business_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_businesses.id", ondelete="CASCADE"), index=True
     )
     answered_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("uprest_users.id", ondelete="SET NULL"), index=True
     )
     # The profile as answered, so breakdowns describe the business at the time of the wave.
     sector: Mapped[Sector] = mapped_column(_enum(Sector))
@@ -189,13 +191,13 @@ class BusinessResponse(db.Model):
 
 
 class BusinessRating(db.Model):
-    __tablename__ = "business_ratings"
+    __tablename__ = "uprest_business_ratings"
 
     response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("business_responses.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("uprest_business_responses.id", ondelete="CASCADE"), primary_key=True
     )
     competence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competences.id", ondelete="RESTRICT"), primary_key=True, index=True
+        sa.ForeignKey("uprest_competences.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     required: Mapped[int] = mapped_column(sa.SmallInteger)
     importance: Mapped[int | None] = mapped_column(sa.SmallInteger)
@@ -207,13 +209,17 @@ class BusinessRating(db.Model):
 class SelfAssessment(db.Model):
     """A staff member's current proficiency per competence; personal data, erased with the user."""
 
-    __tablename__ = "self_assessments"
+    __tablename__ = "uprest_self_assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_waves.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    wave_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="CASCADE"), index=True
+    )
     business_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("uprest_businesses.id", ondelete="CASCADE"), index=True
     )
     page: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime | None]
@@ -227,18 +233,18 @@ class SelfAssessment(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("wave_id", "user_id"),
-        sa.Index("ix_self_assessments_wave_business", "wave_id", "business_id"),
+        sa.Index("ix_uprest_self_assessments_wave_business", "wave_id", "business_id"),
     )
 
 
 class SelfRating(db.Model):
-    __tablename__ = "self_ratings"
+    __tablename__ = "uprest_self_ratings"
 
     assessment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("self_assessments.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("uprest_self_assessments.id", ondelete="CASCADE"), primary_key=True
     )
     competence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competences.id", ondelete="RESTRICT"), primary_key=True, index=True
+        sa.ForeignKey("uprest_competences.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     current: Mapped[int] = mapped_column(sa.SmallInteger)
 
@@ -253,20 +259,20 @@ class BusinessGap(db.Model):
     summaries read its sums per cell (``GapCell``, ``GapValue``), never its rows.
     """
 
-    __tablename__ = "business_gaps"
+    __tablename__ = "uprest_business_gaps"
 
     wave_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_waves.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE"), primary_key=True
     )
     business_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("businesses.id", ondelete="CASCADE"), primary_key=True, index=True
+        sa.ForeignKey("uprest_businesses.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     competence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competences.id", ondelete="RESTRICT"), primary_key=True, index=True
+        sa.ForeignKey("uprest_competences.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     code: Mapped[str] = mapped_column(sa.String(16))
     municipality_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("municipalities.id", ondelete="CASCADE")
+        sa.ForeignKey("uprest_municipalities.id", ondelete="CASCADE")
     )
     sector: Mapped[Sector] = mapped_column(_enum(Sector))
     size_band: Mapped[SizeBand] = mapped_column(_enum(SizeBand, 16))
@@ -282,10 +288,12 @@ class _CellKey:
 
     # sort_order: the key leads the table and its primary key, whatever the subclass adds
     wave_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_waves.id", ondelete="CASCADE"), primary_key=True, sort_order=-5
+        sa.ForeignKey("uprest_survey_waves.id", ondelete="CASCADE"), primary_key=True, sort_order=-5
     )
     municipality_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True, sort_order=-4
+        sa.ForeignKey("uprest_municipalities.id", ondelete="CASCADE"),
+        primary_key=True,
+        sort_order=-4,
     )
     sector: Mapped[Sector] = mapped_column(_enum(Sector), primary_key=True, sort_order=-3)
     size_band: Mapped[SizeBand] = mapped_column(
@@ -302,7 +310,7 @@ class GapCell(_CellKey, db.Model):
     without businesses has no row.
     """
 
-    __tablename__ = "gap_cells"
+    __tablename__ = "uprest_gap_cells"
 
     businesses: Mapped[int]
     staff: Mapped[int]
@@ -325,7 +333,7 @@ class GapCell(_CellKey, db.Model):
 class GapValue(_CellKey, db.Model):
     """Projection: how many businesses of a cell have each gap value, for exact medians."""
 
-    __tablename__ = "gap_values"
+    __tablename__ = "uprest_gap_values"
 
     gap: Mapped[float] = mapped_column(sa.Float, primary_key=True)
     businesses: Mapped[int]

@@ -34,7 +34,7 @@ IMPLIED_BY = {
 class LrsClient(db.Model):
     """Basic-auth credentials of a system that reads or writes statements."""
 
-    __tablename__ = "xapi_clients"
+    __tablename__ = "uprest_xapi_clients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -62,7 +62,7 @@ class LrsClient(db.Model):
 
 
 class Statement(db.Model):
-    __tablename__ = "xapi_statements"
+    __tablename__ = "uprest_xapi_statements"
 
     id: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
@@ -77,16 +77,18 @@ class Statement(db.Model):
     stored: Mapped[datetime] = mapped_column(index=True)
     is_voided: Mapped[bool] = mapped_column(default=False)
     client_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("xapi_clients.id", ondelete="SET NULL")
+        sa.ForeignKey("uprest_xapi_clients.id", ondelete="SET NULL")
     )
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("uprest_users.id", ondelete="SET NULL")
+    )
     document: Mapped[str] = mapped_column(sa.Text)  # the statement as stored, JSON
 
     # Each of these is empty on most rows (a statement has a client or a user, and rarely a
     # target): partial indexes skip the NULLs, so most inserts touch three indexes, not six.
     __table_args__ = tuple(
         sa.Index(
-            f"ix_xapi_statements_{column}",
+            f"ix_uprest_xapi_statements_{column}",
             column,
             postgresql_where=sa.column(column).isnot(None),
             sqlite_where=sa.column(column).isnot(None),
@@ -103,7 +105,7 @@ class StatementIndex(db.Model):
     row (ten rows a statement) took a quarter of the database's work per stored statement.
     """
 
-    __tablename__ = "xapi_statement_index"
+    __tablename__ = "uprest_xapi_statement_index"
 
     statement_pk: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
@@ -113,14 +115,16 @@ class StatementIndex(db.Model):
     stored: Mapped[datetime]
 
     __table_args__ = (
-        sa.Index("ix_xapi_statement_index_lookup", "kind", "value", "stored", "statement_pk"),
+        sa.Index(
+            "ix_uprest_xapi_statement_index_lookup", "kind", "value", "stored", "statement_pk"
+        ),
     )
 
 
 class Attachment(db.Model):
     """Attachment content, shared by every statement that names its SHA-2."""
 
-    __tablename__ = "xapi_attachments"
+    __tablename__ = "uprest_xapi_attachments"
 
     sha2: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
     content_type: Mapped[str] = mapped_column(sa.String(255))
@@ -130,7 +134,7 @@ class Attachment(db.Model):
 class Document(db.Model):
     """A state, activity-profile or agent-profile document."""
 
-    __tablename__ = "xapi_documents"
+    __tablename__ = "uprest_xapi_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16))  # state | activity_profile | agent_profile
@@ -144,18 +148,20 @@ class Document(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The client that created the document: a read-own client sees only its own documents.
     client_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("xapi_clients.id", ondelete="SET NULL")
+        sa.ForeignKey("uprest_xapi_clients.id", ondelete="SET NULL")
     )
 
     __table_args__ = (
-        sa.Index("ix_xapi_documents_lookup", "kind", "activity_id", "agent_key", "registration"),
+        sa.Index(
+            "ix_uprest_xapi_documents_lookup", "kind", "activity_id", "agent_key", "registration"
+        ),
     )
 
 
 class Activity(db.Model):
     """The canonical definition of an activity, merged from the statements that used it."""
 
-    __tablename__ = "xapi_activities"
+    __tablename__ = "uprest_xapi_activities"
 
     activity_id: Mapped[str] = mapped_column(sa.String(2048), primary_key=True)
     document: Mapped[str] = mapped_column(sa.Text)
@@ -164,7 +170,7 @@ class Activity(db.Model):
 class AgentRecord(db.Model):
     """Agents seen in statements, by identifier, for the /agents Person object."""
 
-    __tablename__ = "xapi_agents"
+    __tablename__ = "uprest_xapi_agents"
 
     agent_key: Mapped[str] = mapped_column(sa.String(600), primary_key=True)
     document: Mapped[str] = mapped_column(sa.Text)
@@ -173,11 +179,11 @@ class AgentRecord(db.Model):
 class OutboxItem(db.Model):
     """A statement waiting to be forwarded to the external LRS."""
 
-    __tablename__ = "xapi_outbox"
+    __tablename__ = "uprest_xapi_outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     statement_pk: Mapped[int] = mapped_column(
-        sa.ForeignKey("xapi_statements.id", ondelete="CASCADE"), unique=True
+        sa.ForeignKey("uprest_xapi_statements.id", ondelete="CASCADE"), unique=True
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
