@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := uprest
 
-.PHONY: run test
+.PHONY: run test test-fast
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -38,3 +38,10 @@ test: $(VENV)/.installed-test
 	else \
 		echo "UPREST_TEST_DATABASE_URL is not set: PostgreSQL pass not run"; \
 	fi
+
+# The quick loop while working: everything but the tests that start real servers (gunicorn,
+# Chromium, a second app), on SQLite. `make test` runs them all, as CI does.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pybabel -q compile -d translations
+	$(BIN)/ruff check --quiet uprest tests migrations hatch_build.py
+	$(BIN)/pytest -m "not live"

@@ -68,6 +68,26 @@ def throwaway_database(tmp_path: Path):
         admin.dispose()
 
 
+# Tests that start real servers (gunicorn, Chromium, a second app): `make test-fast` skips them.
+LIVE_FOLDERS = {"faults", "browser"}
+LIVE_FIXTURES = {"far", "far_lrs", "live"}  # fixtures that start a server
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark as ``live`` every test in a live folder, using a server fixture, or in a module
+    that starts a ``LiveServer``, so one marker selects them all."""
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        folder = path.relative_to(tests).parts[0] if path.is_relative_to(tests) else ""
+        if (
+            folder in LIVE_FOLDERS
+            or LIVE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or getattr(item.module, "LiveServer", None) is not None
+        ):
+            item.add_marker(pytest.mark.live)
+
+
 def pytest_report_header(config):
     return f"UPREST database engine: {ENGINE}"
 
