@@ -7,8 +7,6 @@ and gets a list of what to fix, line by line.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from uprest.accounts.business_services import create_invitation
+from uprest.accounts.invitations import read_csv
 from uprest.accounts.models import Business, Invitation, Municipality, Sector, SizeBand, User
 from uprest.accounts.services import check_email
 from uprest.core.errors import ServiceError
@@ -76,23 +75,9 @@ def _choices(enum_cls) -> dict[str, object]:
     return found
 
 
-def _table(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ServiceError(
-            _l("The file could not be read: save it as CSV in UTF-8."), field="file"
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
 def read_rows(data: bytes, municipality: Municipality) -> list[ImportRow]:
     """Every row of the file with its problems, if any (line numbers as a spreadsheet shows)."""
-    table = _table(data)
+    table = read_csv(data)
     if not table:
         raise ServiceError(_l("The file has no businesses."), field="file")
     headings = [_heading(cell) for cell in table[0]]

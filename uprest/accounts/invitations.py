@@ -55,9 +55,9 @@ def addresses_from_text(text: str) -> list[str]:
     return [part for part in _ADDRESS_SEPARATORS.split(text or "") if part]
 
 
-def addresses_from_csv(data: bytes) -> list[str]:
-    """The addresses of a spreadsheet export: the column headed "e-mail"/"email", else every
-    cell that contains an @ (comma, semicolon or tab separated; UTF-8, with or without BOM)."""
+def read_csv(data: bytes) -> list[list[str]]:
+    """The rows of a spreadsheet export: comma, semicolon or tab separated, UTF-8 with or
+    without a byte-order mark (what spreadsheets save); anything else is a translated error."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -68,7 +68,13 @@ def addresses_from_csv(data: bytes) -> list[str]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def addresses_from_csv(data: bytes) -> list[str]:
+    """The addresses of a spreadsheet export: the column headed "e-mail"/"email", else every
+    cell that contains an @."""
+    rows = [row for row in read_csv(data) if any(c.strip() for c in row)]
     if not rows:
         return []
     header = [cell.strip().lower().replace("-", "").replace(" ", "") for cell in rows[0]]
