@@ -6,7 +6,6 @@ from flask import abort
 from flask_login import current_user
 
 from uprest.accounts.models import Business, Invitation, Municipality, Role, User
-from uprest.courses.models import CoursePath, Module
 from uprest.extensions import db, login_manager
 
 
@@ -83,31 +82,5 @@ def own_business_or_403(user: User) -> Business:
     return get_business_or_404(user.business_id, user)
 
 
-def get_module_or_404(slug: str) -> Module:
-    """A module by slug; who may see it is decided by the blueprint (authoring or learning)."""
-    module = db.session.scalar(db.select(Module).where(Module.slug == slug))
-    return module or abort(404)
-
-
-def get_path_or_404(slug: str) -> CoursePath:
-    path = db.session.scalar(db.select(CoursePath).where(CoursePath.slug == slug))
-    return path or abort(404)
-
-
 def can_author(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.TRAINER, Role.ADMIN)
-
-
-def get_wave_or_404(wave_id: int):
-    """A survey wave; any role that reaches a survey page may know that a wave exists."""
-    from uprest.surveys.models import SurveyWave
-
-    return db.session.get(SurveyWave, wave_id) or abort(404)
-
-
-def get_reachable_wave_or_404(wave_id: int, municipality_id: int | None):
-    """A wave that reached the municipality (its own or consortium-wide); others are 404."""
-    wave = get_wave_or_404(wave_id)
-    if wave.municipality_id not in (None, municipality_id):
-        abort(404)
-    return wave

@@ -3,10 +3,10 @@
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
-from uprest.accounts.permissions import get_module_or_404
 from uprest.courses import cmi5_steps
 from uprest.courses.cmi5_package import PackageError
 from uprest.courses.forms import Cmi5UploadForm
+from uprest.courses.services import get_module_or_404
 from uprest.courses.views import bp
 from uprest.extensions import db
 from uprest.i18n import _, ngettext

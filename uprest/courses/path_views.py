@@ -2,13 +2,13 @@
 
 from flask import flash, redirect, request, url_for
 
-from uprest.accounts.permissions import get_path_or_404
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
 from uprest.core.templating import render
 from uprest.courses import paths, services
 from uprest.courses.forms import PathForm
 from uprest.courses.localise import outline_text
+from uprest.courses.services import get_path_or_404
 from uprest.courses.views import bp
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale

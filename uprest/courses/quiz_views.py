@@ -3,7 +3,6 @@
 from flask import abort, redirect, url_for
 
 from uprest.accounts.forms import ConfirmForm
-from uprest.accounts.permissions import get_module_or_404
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.templating import render
 from uprest.courses import document as doc
@@ -16,6 +15,7 @@ from uprest.courses.forms import (
     QuestionForm,
     mark_language,
 )
+from uprest.courses.services import get_module_or_404
 from uprest.courses.views import bp, change_draft
 from uprest.i18n import _
 from uprest.learning.quiz import parse_number

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import selectinload
 
 from uprest.accounts.models import User
@@ -26,6 +27,15 @@ def get_module(slug: str) -> Module | None:
 
 def get_path(slug: str) -> CoursePath | None:
     return db.session.scalar(sa.select(CoursePath).where(CoursePath.slug == slug))
+
+
+def get_module_or_404(slug: str) -> Module:
+    """A module by slug; who may see it is decided by the blueprint (authoring or learning)."""
+    return get_module(slug) or abort(404)
+
+
+def get_path_or_404(slug: str) -> CoursePath:
+    return get_path(slug) or abort(404)
 
 
 def latest_version(module: Module) -> ModuleVersion | None:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role
-from uprest.accounts.permissions import get_module_or_404, roles_required
+from uprest.accounts.permissions import roles_required
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
@@ -23,6 +23,7 @@ from uprest.courses.forms import (
 )
 from uprest.courses.labels import Purposes
 from uprest.courses.markdown import render_markdown
+from uprest.courses.services import get_module_or_404
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, language_name

@@ -4,12 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_login import current_user, login_required
 
 from uprest.accounts.forms import ConfirmForm
-from uprest.accounts.permissions import get_module_or_404, get_path_or_404
 from uprest.core.errors import ServiceError
 from uprest.core.templating import render
 from uprest.courses import services as course_services
 from uprest.courses.localise import Localised, outline_text
 from uprest.courses.markdown import render_markdown
+from uprest.courses.services import get_module_or_404, get_path_or_404
 from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale

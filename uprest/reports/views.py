@@ -7,18 +7,14 @@ from flask_login import current_user
 
 from uprest.accounts import business_services
 from uprest.accounts.models import Role
-from uprest.accounts.permissions import (
-    get_municipality_or_404,
-    get_reachable_wave_or_404,
-    roles_required,
-)
+from uprest.accounts.permissions import get_municipality_or_404, roles_required
 from uprest.core.templating import render
 from uprest.core.time import utcnow
 from uprest.i18n import get_locale
 from uprest.reports import charts, exports, formatting, tables
 from uprest.reports.dashboard import dashboard
 from uprest.reports.services import is_published, release, summary
-from uprest.surveys.services import waves_for_municipality
+from uprest.surveys.services import get_reachable_wave_or_404, waves_for_municipality
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.REVIEWER, Role.ADMIN)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import selectinload
 
 from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand, User
@@ -109,6 +110,19 @@ def update_wave(
     wave.opens_on = opens_on
     wave.closes_on = closes_on
     db.session.flush()
+
+
+def get_wave_or_404(wave_id: int) -> SurveyWave:
+    """A survey wave; any role that reaches a survey page may know that a wave exists."""
+    return db.session.get(SurveyWave, wave_id) or abort(404)
+
+
+def get_reachable_wave_or_404(wave_id: int, municipality_id: int | None) -> SurveyWave:
+    """A wave that reached the municipality (its own or consortium-wide); others are 404."""
+    wave = get_wave_or_404(wave_id)
+    if wave.municipality_id not in (None, municipality_id):
+        abort(404)
+    return wave
 
 
 def list_waves() -> list[SurveyWave]:

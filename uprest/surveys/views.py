@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from uprest.accounts.models import Role, Sector, SizeBand
-from uprest.accounts.permissions import get_reachable_wave_or_404, roles_required
+from uprest.accounts.permissions import roles_required
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
 from uprest.core.templating import render
@@ -15,6 +15,7 @@ from uprest.surveys import overview, services
 from uprest.surveys.forms import ProfilePageForm, SubmitForm, answers_from, ratings_form
 from uprest.surveys.models import Part
 from uprest.surveys.profile import gap_profile
+from uprest.surveys.services import get_reachable_wave_or_404
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 PARTS = "any(business, self)"

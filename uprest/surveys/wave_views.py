@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from uprest.accounts import business_services
 from uprest.accounts.models import Municipality, Role
-from uprest.accounts.permissions import get_wave_or_404, roles_required
+from uprest.accounts.permissions import roles_required
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error, choices
 from uprest.core.templating import render
@@ -13,6 +13,7 @@ from uprest.extensions import db
 from uprest.i18n import _, language_name
 from uprest.surveys import services
 from uprest.surveys.forms import WaveForm
+from uprest.surveys.services import get_wave_or_404
 from uprest.surveys.views import bp
 
 ORGANISERS = (Role.ADMIN, Role.TRAINER)
