@@ -73,7 +73,7 @@ def generate(app) -> tuple[int, int]:
         business_ids = db.session.scalars(sa.text("SELECT id FROM uprest_businesses ORDER BY id")).all()
         wave = open_wave(
             title="Benchmark wave",
-            # closed: only a closed wave's figures are published (reports.disclosure, rule 4)
+            # closed: only a closed wave's figures are published (core.disclosure, rule 4)
             opens_on=date(2026, 1, 1),
             closes_on=date(2026, 3, 1),
             municipality=None,

@@ -20,10 +20,10 @@ READERS = {Role.REVIEWER, Role.ADMIN}
 
 EXPECTED = {
     "uprest.static": PUBLIC,
-    "uprest.core.home": PUBLIC,
-    "uprest.core.set_locale": PUBLIC,
-    "uprest.core.health": PUBLIC,
-    "uprest.core.privacy": PUBLIC,
+    "uprest.home.index": PUBLIC,
+    "uprest.home.set_locale": PUBLIC,
+    "uprest.home.health": PUBLIC,
+    "uprest.home.privacy": PUBLIC,
     "uprest.accounts.login": PUBLIC,
     "uprest.accounts.register": PUBLIC,
     "uprest.accounts.forgot_password": PUBLIC,
@@ -115,7 +115,7 @@ EXPECTED = {
     "uprest.authoring.delete_question": AUTHORS,
     "uprest.authoring.new_path": AUTHORS,
     "uprest.authoring.edit_path": AUTHORS,
-    "uprest.authoring.results": AUTHORS,
+    "uprest.results.module": AUTHORS,
     "uprest.authoring.upload_cmi5": AUTHORS,
     "uprest.surveys.home": RESPONDENTS,
     "uprest.surveys.answer": RESPONDENTS,

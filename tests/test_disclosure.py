@@ -4,7 +4,7 @@ together, lets them solve for a withheld group or for fewer than ``threshold`` b
 The attacker's model: every published figure is a known sum over a known set of businesses
 (a mean times its count). A set of businesses is given away when its indicator lies in the
 row space of the published sets; this is checked here with exact rational arithmetic,
-independently of the product's own audit (``reports.disclosure.Audit``).
+independently of the product's own audit (``core.disclosure.Audit``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from uprest.accounts.models import Business, Role, Sector, SizeBand
+from uprest.core import disclosure
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.reports import disclosure
 
 THRESHOLD = 5
 SECTORS = [Sector.ACCOMMODATION, Sector.EVENTS, Sector.TRANSPORT]

@@ -3,8 +3,8 @@
 import pytest
 
 from uprest.accounts.models import Role
+from uprest.core.numbers import parse_number
 from uprest.i18n import LOCALES
-from uprest.learning.quiz import parse_number
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uprest.reports import disclosure
+from uprest.core import disclosure
 from uprest.reports.queries import median_of_counts
 from uprest.surveys import recommend, scoring
 from uprest.surveys.scoring import Quadrant

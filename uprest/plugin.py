@@ -1,5 +1,6 @@
 """``Uprest``: the extension object that mounts UPREST into a Flask application."""
 
+import importlib
 from dataclasses import dataclass
 
 from flask import Flask
@@ -8,6 +9,16 @@ from uprest.config import MIGRATIONS_DIR, finalise
 from uprest.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from uprest.guest import GuestCookies, LoginManagers
 from uprest.i18n import _l, select_locale, select_timezone
+
+# Modules whose receivers listen to another domain's signals (erasure, data export, stored
+# statements): importing them connects the receivers, once per process.
+RECEIVERS = (
+    "uprest.learning.privacy",
+    "uprest.learning.projection",
+    "uprest.notifications.privacy",
+    "uprest.surveys.receivers",
+    "uprest.xapi.privacy",
+)
 
 
 @dataclass(frozen=True)
@@ -40,13 +51,12 @@ class Uprest:
         from uprest.core import logfilter
         from uprest.core.errorpages import register_error_handlers
         from uprest.core.security import set_security_headers
-        from uprest.learning import privacy as _learning_privacy  # noqa: F401 (erasure receivers)
-        from uprest.learning import projection  # noqa: F401 (listens to stored statements)
+        from uprest.home.menu import menu_context
         from uprest.learning.cmi5_views import bp as cmi5_bp
-        from uprest.notifications import privacy as _notice_privacy  # noqa: F401 (export)
-        from uprest.xapi import privacy  # noqa: F401 (connects the personal-data receivers)
         from uprest.xapi.api import bp as xapi_bp
 
+        for module in RECEIVERS:
+            importlib.import_module(module)
         host_login = getattr(app, "login_manager", None)
         if host_login is not None and not url_prefix:
             raise RuntimeError(
@@ -81,6 +91,7 @@ class Uprest:
         app.register_blueprint(root, url_prefix=url_prefix or None)
         if standalone:  # a host app keeps its own pages for URLs outside UPREST
             register_error_handlers(app)
+            app.context_processor(menu_context)
             app.after_request(set_security_headers)
         app.cli.add_command(uprest_cli)
         app.extensions["uprest"] = UprestState(url_prefix=url_prefix, standalone=standalone, db=db)

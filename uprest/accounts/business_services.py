@@ -12,12 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from uprest.accounts.models import Business, Invitation, Municipality, Role, Sector, SizeBand, User
 from uprest.accounts.services import normalise_email
-from uprest.accounts.signals import business_confirmed
+from uprest.accounts.signals import business_confirmed, business_moving
+from uprest.core import disclosure
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.i18n import _l
-from uprest.reports import disclosure
 
 
 def list_municipalities() -> list[Municipality]:
@@ -71,14 +71,10 @@ def register_business(
     return business
 
 
-def has_survey_answers(business: Business) -> bool:
-    """Whether anyone has answered a survey for ``business`` (its part or a self-assessment)."""
-    from uprest.surveys.models import BusinessResponse, SelfAssessment
-
-    return any(
-        db.session.scalar(sa.select(sa.exists().where(model.business_id == business.id)))
-        for model in (BusinessResponse, SelfAssessment)
-    )
+def reasons_not_to_move(business: Business) -> list:
+    """Why ``business`` may no longer change municipality, as other domains see it (surveys:
+    its answers count in their municipality's summaries)."""
+    return [reason for _receiver, reason in business_moving.send(business) if reason]
 
 
 def update_business(
@@ -93,10 +89,8 @@ def update_business(
     count in their municipality's summaries, and a move must be confirmed again there."""
     name = name.strip()
     moving = municipality is not None and municipality.id != business.municipality_id
-    if moving and has_survey_answers(business):
-        raise ServiceError(
-            _l("The municipality can no longer be changed: your business has survey answers.")
-        )
+    if moving and (reasons := reasons_not_to_move(business)):
+        raise ServiceError(reasons[0])
     _check_name_free(name, municipality if moving else business.municipality, business.id)
     business.name = name
     business.sector = sector
@@ -243,7 +237,7 @@ def confirm_business(business: Business) -> None:
 def municipality_overview(municipality: Municipality) -> dict:
     """Counts only, never names, what a municipality reviewer may see of its businesses: a
     sector or size band with fewer than ``threshold`` businesses, and any other that would
-    give it away, shows as withheld (None), as in the summaries (``reports.disclosure``)."""
+    give it away, shows as withheld (None), as in the summaries (``core.disclosure``)."""
     atoms = {
         (sector, size): n
         for sector, size, n in db.session.execute(

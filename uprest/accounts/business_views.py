@@ -10,7 +10,6 @@ from uprest.accounts.forms import (
     BusinessForm,
     BusinessImportForm,
     CodeInvitationsForm,
-    ConfirmForm,
     InviteForm,
 )
 from uprest.accounts.models import Municipality, Role, Sector, SizeBand
@@ -24,12 +23,11 @@ from uprest.accounts.permissions import (
 )
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error, choices
+from uprest.core.forms import ConfirmForm, attach_error, choices
 from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.templating import render
 from uprest.extensions import db
-from uprest.i18n import _, get_locale
-from uprest.learning.overview import team_progress
+from uprest.i18n import _
 
 bp = Blueprint("business", __name__, url_prefix="/business")
 
@@ -46,7 +44,7 @@ def municipality_choices(form: BusinessForm) -> None:
 def register():
     if current_user.business is not None or current_user.role is not Role.LEARNER:
         flash(_("Your account already belongs to a business."), "info")
-        return redirect(url_for("uprest.core.home"))
+        return redirect(url_for("uprest.home.index"))
     form = BusinessForm()
     site = bs.site_municipality()
     if site is None:
@@ -78,7 +76,7 @@ def register():
 def overview():
     business = own_business_or_403(current_user)
     form = BusinessForm(obj=business)
-    movable = bs.site_municipality() is None and not bs.has_survey_answers(business)
+    movable = bs.site_municipality() is None and not bs.reasons_not_to_move(business)
     if movable:
         municipality_choices(form)
         if not form.is_submitted():
@@ -122,7 +120,6 @@ def _staff_page(business, invite_form, status: int = 200, bulk_form=None, code_f
         code_form=code_form or CodeInvitationsForm(prefix="codes"),
         confirm_form=ConfirmForm(),
         invitations=bs.pending_invitations(business),
-        team=team_progress(business.id, str(get_locale() or "en")),
     )
     return page, status
 

@@ -168,12 +168,6 @@ class BusinessImportForm(UprestForm):
     submit = SubmitField(_l("Import and invite"))
 
 
-class ConfirmForm(UprestForm):
-    """A bare form for POST-only buttons, so they carry a CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class AdminUserForm(UprestForm):
     role = SelectField(_l("Role"), choices=choices((r.value, r.label) for r in Role))
     municipality = SelectField(_l("Municipality (for reviewers)"), coerce=int)

@@ -95,6 +95,6 @@ def delete_account():
                 db.session.commit()
                 logout_user()
                 flash(_("Your account and your personal data have been deleted."), "success")
-                return redirect(url_for("uprest.core.home"))
+                return redirect(url_for("uprest.home.index"))
     db.session.rollback()
     return _page(profile, password, delete), 400

@@ -13,14 +13,14 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from uprest.accounts.models import Business, Invitation, Municipality, PrivacyConsent, Role, User
-from uprest.accounts.signals import account_erasing, personal_data_export
+from uprest.accounts.signals import account_erasing, business_closing, personal_data_export
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _l
 
 MIN_PASSWORD_LENGTH = 10
-# The version of the privacy notice (templates/uprest/core/privacy.html) that people accept;
+# The version of the privacy notice (templates/uprest/home/privacy.html) that people accept;
 # change it whenever the notice changes in substance.
 PRIVACY_NOTICE_VERSION = "2026-12-05"
 
@@ -268,8 +268,6 @@ def adopt_login_locale(user: User, locale: str | None) -> None:
 
 def export_user_data(user: User) -> dict:
     """Everything stored about the user, for the right of access (GDPR art. 15 and 20)."""
-    from uprest.surveys import services as survey_services
-
     invitations = db.session.scalars(
         sa.select(Invitation).where(Invitation.invited_by_id == user.id).order_by(Invitation.id)
     )
@@ -292,7 +290,6 @@ def export_user_data(user: User) -> dict:
             if user.business
             else None
         ),
-        "learning": _learning_data(user),
         "privacy_consents": [
             {"notice_version": c.notice_version, "consented_at": c.consented_at.isoformat() + "Z"}
             for c in db.session.scalars(
@@ -311,7 +308,6 @@ def export_user_data(user: User) -> dict:
                 sa.select(Invitation).where(Invitation.email == user.email).order_by(Invitation.id)
             )
         ],
-        "survey_self_assessments": survey_services.export_for_user(user),
         "invitations_sent": [
             {
                 "email": inv.email,
@@ -327,16 +323,10 @@ def export_user_data(user: User) -> dict:
     return data
 
 
-def _learning_data(user: User) -> dict:
-    from uprest.learning.services import export_learning_data  # learning builds on accounts
-
-    return export_learning_data(user)
-
-
 def delete_account(user: User) -> None:
-    """Erase the user's personal data; a manager must hand over a business that has staff."""
-    from uprest.surveys import gaps  # surveys build on accounts
+    """Erase the user's personal data; a manager must hand over a business that has staff.
 
+    Other domains erase what they hold through ``account_erasing`` and ``business_closing``."""
     business = user.business
     if user.role is Role.MANAGER and business is not None:
         others = [s for s in business.staff if s.id != user.id]
@@ -349,8 +339,7 @@ def delete_account(user: User) -> None:
                 )
             )
         if not others:
-            # The cascade would drop its gap rows behind the summaries' back.
-            gaps.forget_business(business.id)
+            business_closing.send(business)
             db.session.delete(business)
     account_erasing.send(user)
     # Invitations addressed to the user, and unused ones they sent, hold personal data too.
@@ -362,7 +351,5 @@ def delete_account(user: User) -> None:
             )
         )
     )
-    # Their self-assessments go, and their business's gap figures are recomputed without them.
-    gaps.refresh_for_user(user.id)
     db.session.delete(user)
     db.session.flush()

@@ -69,7 +69,7 @@ def start_session(user, remember: bool = False) -> None:
 @login_limits
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("uprest.core.home"))
+        return redirect(url_for("uprest.home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -93,13 +93,13 @@ def logout():
     session.clear()
     logout_user()  # after clear(): it marks the remember-me cookie for deletion in the session
     flash(_("You have logged out."), "success")
-    return redirect(url_for("uprest.core.home"))
+    return redirect(url_for("uprest.home.index"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("uprest.core.home"))
+        return redirect(url_for("uprest.home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -219,7 +219,7 @@ def setup_account(token: str):
             db.session.commit()
             start_session(user)
             flash(_("Your password is saved. Welcome to UPREST Learning."), "success")
-            return redirect(url_for("uprest.core.home"))
+            return redirect(url_for("uprest.home.index"))
     return render("uprest/accounts/setup_account.html", form=form, user=user)
 
 
@@ -252,7 +252,7 @@ def accept_invitation(token: str):
             if not current_user.is_authenticated:
                 start_session(user)
             flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
-            return redirect(url_for("uprest.core.home"))
+            return redirect(url_for("uprest.home.index"))
     return render("uprest/accounts/invitation.html", form=form, invitation=invitation)
 
 
@@ -295,7 +295,7 @@ def join_with_code():
             if not signed_in:
                 start_session(user)
             flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
-            return redirect(url_for("uprest.core.home"))
+            return redirect(url_for("uprest.home.index"))
     return render("uprest/accounts/join.html", form=form), 400 if form.errors else 200
 
 

@@ -1,7 +1,9 @@
 """Translated error pages, and the same in JSON for API clients."""
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
-from flask import current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -47,27 +49,34 @@ CSRF_MESSAGE = (
 )
 
 
-def _is_lrs_path() -> bool:
-    """Under /xapi: routing errors there (404, 405, 413) reach the app, not the LRS blueprint,
-    and a client still expects an xAPI reply that names its version."""
+# Paths whose clients expect errors in their own format rather than a page, each registered by
+# the domain that serves it (the LRS: xAPI JSON under /xapi): {path: reply(HTTPException)}.
+_ERROR_FORMATS: dict[str, Callable[[HTTPException], Response]] = {}
+
+
+def answer_errors_under(path: str, reply: Callable[[HTTPException], Response]) -> None:
+    """Errors under ``path`` (below UPREST's prefix) are answered by ``reply``: routing errors
+    there (404, 405, 413) reach the app, not the blueprint that serves the path."""
+    _ERROR_FORMATS[path] = reply
+
+
+def _error_format() -> Callable[[HTTPException], Response] | None:
     uprest = current_app.extensions.get("uprest")
-    lrs = (getattr(uprest, "url_prefix", "") or "") + "/xapi"
-    return request.path == lrs or request.path.startswith(lrs + "/")
+    prefix = getattr(uprest, "url_prefix", "") or ""
+    for path, reply in _ERROR_FORMATS.items():
+        base = prefix + path
+        if request.path == base or request.path.startswith(base + "/"):
+            return reply
+    return None
 
 
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
-    if _is_lrs_path():
-        from uprest.xapi.http import LrsError, add_cors, error_reply
-
-        reply = error_reply(LrsError(code, error.description or error.name))
-        if error.response is None and hasattr(error, "get_headers"):
-            for name, value in error.get_headers():
-                if name.lower() == "allow":
-                    reply.headers["Allow"] = value
-        return add_cors(reply)
+    own_format = _error_format()
+    if own_format is not None:
+        return own_format(error)
     if isinstance(error, CSRFError):
         title, text = CSRF_MESSAGE
     elif code == 400 and error.description == "control-characters":
@@ -98,7 +107,7 @@ def handle_database_unavailable(error: sa.exc.OperationalError):
     return page, 503, headers
 
 
-JSON_ENDPOINTS = {"uprest.core.health"}
+JSON_ENDPOINTS = {"uprest.home.health"}
 
 
 def register_error_handlers(target) -> None:

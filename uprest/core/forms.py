@@ -4,7 +4,7 @@ import re
 
 from flask import abort, request
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField, TextAreaField
+from wtforms import SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from uprest.i18n import _l, domain, ngettext
@@ -120,3 +120,9 @@ def attach_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class ConfirmForm(UprestForm):
+    """A bare form for POST-only buttons, so they carry a CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

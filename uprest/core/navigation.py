@@ -20,6 +20,6 @@ def is_safe_target(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def redirect_back(default_endpoint: str = "uprest.core.home"):
+def redirect_back(default_endpoint: str = "uprest.home.index"):
     target = request.form.get("next") or request.args.get("next")
     return redirect(target if is_safe_target(target) else url_for(default_endpoint))

@@ -71,7 +71,7 @@ class ModuleForm(UprestForm):
     submit = SubmitField(_l("Save module"))
 
     def validate_competences(self, field):
-        from uprest.surveys.framework import competence_names
+        from uprest.surveys.services import competence_names
 
         known = competence_names()
         parsed = []

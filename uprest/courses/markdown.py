@@ -28,7 +28,6 @@ EMBED_SOURCE = re.compile(
     r"^(?:https://www\.youtube-nocookie\.com/embed/[A-Za-z0-9_-]{11}"
     r"|https://player\.vimeo\.com/video/\d{4,12}\?dnt=1)$"
 )
-FRAME_SOURCES = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "code", "pre",

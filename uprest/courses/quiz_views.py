@@ -2,8 +2,9 @@
 
 from flask import abort, redirect, url_for
 
-from uprest.accounts.forms import ConfirmForm
 from uprest.core.confirm import ask, is_confirmed
+from uprest.core.forms import ConfirmForm
+from uprest.core.numbers import parse_number
 from uprest.core.templating import render
 from uprest.courses import document as doc
 from uprest.courses import draft
@@ -18,7 +19,6 @@ from uprest.courses.forms import (
 from uprest.courses.services import get_module_or_404
 from uprest.courses.views import bp, change_draft
 from uprest.i18n import _
-from uprest.learning.quiz import parse_number
 
 
 def _save_settings(document: dict, form: PassMarkForm) -> None:

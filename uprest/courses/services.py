@@ -1,4 +1,9 @@
-"""Rules for modules and paths in the database: drafts, publishing versions, paths, lists."""
+"""Rules for modules and paths in the database: drafts, publishing versions, paths, lists.
+
+The public face of courses: other domains import only this module (and ``models``); what they
+build on from the rest (learning follows paths, shows and scores content in the learner's
+language) is re-exported here (``import x as x``), so the rest of courses stays internal.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,22 @@ from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
 from uprest.courses import document as doc
 from uprest.courses import pathdoc
+from uprest.courses.cmi5_package import read_file as read_package_file  # noqa: F401 (re-exported)
+from uprest.courses.document import CHOICE_TYPES as CHOICE_TYPES
+from uprest.courses.document import get_in as get_in
+from uprest.courses.document import questions as questions
+from uprest.courses.localise import Localised as Localised
+from uprest.courses.localise import Text as Text
+from uprest.courses.localise import outline_text as outline_text
+from uprest.courses.markdown import render_markdown as render_markdown
 from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
+from uprest.courses.pathdoc import entries as path_entries  # noqa: F401 (re-exported)
+from uprest.courses.pathdoc import path_text as path_text
+from uprest.courses.paths import PathEntry as PathEntry
+from uprest.courses.paths import is_complete as is_path_complete  # noqa: F401 (re-exported)
+from uprest.courses.paths import next_step as next_path_step  # noqa: F401 (re-exported)
+from uprest.courses.paths import ordered as ordered_entries  # noqa: F401 (re-exported)
+from uprest.courses.paths import unmet as unmet_prerequisites  # noqa: F401 (re-exported)
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _l
@@ -32,6 +52,11 @@ def get_path(slug: str) -> CoursePath | None:
 def get_module_or_404(slug: str) -> Module:
     """A module by slug; who may see it is decided by the blueprint (authoring or learning)."""
     return get_module(slug) or abort(404)
+
+
+def version_title(version: ModuleVersion, locale: str) -> Text:
+    """The version's title in ``locale``, else in the module's default language."""
+    return outline_text(version.outline, locale, version.default_language)["title"]
 
 
 def get_path_or_404(slug: str) -> CoursePath:

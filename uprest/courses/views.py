@@ -3,12 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import roles_required
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
+from uprest.core.forms import ConfirmForm, attach_error
 from uprest.core.templating import render
 from uprest.courses import document as doc
 from uprest.courses import draft, services
@@ -27,7 +26,7 @@ from uprest.courses.services import get_module_or_404
 from uprest.courses.validation import validate_document
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, language_name
-from uprest.surveys.framework import competence_names
+from uprest.surveys.services import competence_names
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
@@ -310,20 +309,3 @@ def publish(slug: str):
             db.session.commit()
             flash(_("Version %(number)s has been published.", number=version.number), "success")
     return redirect(url_for(".module", slug=slug))
-
-
-@bp.get("/modules/<slug>/results")
-def results(slug: str):
-    """How the module's learners are doing, from the learning record (counts, no names)."""
-    from uprest.courses.localise import Localised
-    from uprest.i18n import get_locale
-    from uprest.learning.results import module_results
-
-    found = get_module_or_404(slug)
-    content = Localised(found.draft, str(get_locale() or "en"))
-    return render(
-        "uprest/courses/results.html",
-        module=found,
-        results=module_results(found),
-        prompt=lambda qid: content.t("quiz", qid, "prompt"),
-    )

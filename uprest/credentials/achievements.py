@@ -7,7 +7,7 @@ from flask_babel import format_decimal
 
 from uprest.courses.models import ModuleVersion
 from uprest.i18n import LOCALES, _, force_locale
-from uprest.surveys.framework import competences_by_code, latest_framework
+from uprest.surveys.services import competences_by_code, latest_framework
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -89,7 +89,7 @@ def issuer_profile() -> dict:
         "type": ["Profile"],
         "name": config.get("UPREST_CREDENTIAL_ISSUER_NAME") or "UPREST Learning",
         "url": config.get("UPREST_CREDENTIAL_ISSUER_URL")
-        or url_for("uprest.core.home", _external=True),
+        or url_for("uprest.home.index", _external=True),
     }
 
 

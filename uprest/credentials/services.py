@@ -19,7 +19,7 @@ from uprest.credentials.models import Credential
 from uprest.extensions import db
 from uprest.i18n import _l, get_locale
 from uprest.learning.models import Enrolment, PathEnrolment
-from uprest.xapi.emitter import activity_iri, emit_many, statement_for
+from uprest.xapi.services import activity_iri, emit_many, statement_for
 
 BADGE_TYPE = "http://id.tincanapi.com/activitytype/badge"
 OBJECTIVE_TYPE = "http://adlnet.gov/expapi/activities/objective"

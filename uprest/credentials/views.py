@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import roles_required
 from uprest.core.errors import ServiceError
+from uprest.core.forms import ConfirmForm
 from uprest.core.templating import render
 from uprest.courses.services import get_module_or_404, get_path_or_404
 from uprest.credentials import achievements, baking, keys, paths, services

@@ -24,10 +24,9 @@ from uprest.extensions import db
 from uprest.i18n import _l
 from uprest.learning import cmi5_rules as rules
 from uprest.learning.models import Cmi5Session, Enrolment
-from uprest.xapi import clients, documents, jsonio, tokens
-from uprest.xapi.agents import agent_key
-from uprest.xapi.emitter import activity_iri, actor_for, emit_many
+from uprest.xapi import services as lrs
 from uprest.xapi.models import AccessToken, LrsClient
+from uprest.xapi.services import activity_iri, actor_for, agent_key, emit_many
 
 CLIENT_NAME = "cmi5 launches (UPREST)"
 REASON = "https://w3id.org/xapi/cmi5/result/extensions/reason"
@@ -55,7 +54,7 @@ def _client() -> LrsClient:
         sa.select(LrsClient).where(LrsClient.name == CLIENT_NAME, LrsClient.is_active.is_(True))
     )
     if client is None:
-        client, _secret = clients.create_client(
+        client, _secret = lrs.create_client(
             name=CLIENT_NAME, scopes=["read", "write"], is_trusted=True
         )
     return client
@@ -89,14 +88,14 @@ def _lms_statement(session, step, verb: str, *, result=None, obj=None, moveon=Fa
 
 def launch_data(token: AccessToken) -> dict:
     """The LMS.LaunchData a token's AU was launched with (keyed as the launch wrote it)."""
-    found = documents.get_document(
+    found = lrs.get_document(
         "state",
         "LMS.LaunchData",
         activity_id=token.activity_id,
         agent_key=token.agent_key,
         registration=token.registration,
     )
-    return jsonio.loads(found.content) if found is not None else {}
+    return lrs.json_loads(found.content) if found is not None else {}
 
 
 def _write_launch_data(session: Cmi5Session, step: dict, return_url: str) -> None:
@@ -115,10 +114,10 @@ def _write_launch_data(session: Cmi5Session, step: dict, return_url: str) -> Non
         data["launchParameters"] = step["launchParameters"]
     if "entitlementKey" in step:
         data["entitlementKey"] = {"courseStructure": step["entitlementKey"]}
-    documents.save_document(
+    lrs.save_document(
         "state",
         "LMS.LaunchData",
-        content=jsonio.dumps(data).encode(),
+        content=lrs.json_dumps(data).encode(),
         content_type="application/json",
         merge=False,
         headerless_conflict=False,
@@ -144,7 +143,7 @@ def _abandon(session: Cmi5Session, step: dict) -> None:
     """cmi5 §9.3.6: a launch in the same registration ends an open session as abandoned."""
     session.abandoned_at = utcnow()
     if session.token_id is not None:
-        tokens.revoke(db.session.get(AccessToken, session.token_id))
+        lrs.revoke_token(db.session.get(AccessToken, session.token_id))
     emit_many(session.enrolment.user, [_lms_statement(session, step, rules.ABANDONED)])
 
 
@@ -187,7 +186,7 @@ def launch(
         {
             "endpoint": endpoint,
             "fetch": fetch_url(code),
-            "actor": jsonio.dumps(actor_for(enrolment.user)),
+            "actor": lrs.json_dumps(actor_for(enrolment.user)),
             "registration": enrolment.uuid,
             "activityId": session.au_id,
         }
@@ -212,7 +211,7 @@ def fetch(code: str) -> dict:
     seconds = current_app.config["UPREST_CMI5_TOKEN_SECONDS"]
     if session.abandoned_at or (utcnow() - session.launched_at).total_seconds() > seconds:
         return {"error-code": "1", "error-text": "the AU session has expired"}
-    token, credentials = tokens.issue(
+    token, credentials = lrs.issue_token(
         client=_client(),
         agent=actor_for(session.enrolment.user),
         registration=session.enrolment.uuid,

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.xapi.models import AccessToken, LrsClient, Statement
-from uprest.xapi.tokens import Refused, register_guard
+from uprest.xapi.services import Refused, register_guard
 
 log = logging.getLogger(__name__)
 ADL = "http://adlnet.gov/expapi/verbs/"

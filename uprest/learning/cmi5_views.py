@@ -20,10 +20,10 @@ from flask import (
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from uprest.accounts.forms import ConfirmForm
 from uprest.core.errors import ServiceError
+from uprest.core.forms import ConfirmForm
 from uprest.core.templating import render
-from uprest.courses import cmi5_package
+from uprest.courses import services as course_services
 from uprest.courses.models import Cmi5Package
 from uprest.extensions import db
 from uprest.learning import cmi5
@@ -101,7 +101,7 @@ def package_file(package_id: int, key: str, name: str):
     if signed[0] != package_id:
         abort(404)
     package = db.session.get(Cmi5Package, package_id) or abort(404)
-    data = cmi5_package.read_file(package.archive or b"", name)
+    data = course_services.read_package_file(package.archive or b"", name)
     if data is None:
         abort(404)
     mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"

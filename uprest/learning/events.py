@@ -17,7 +17,7 @@ from uprest.accounts.models import User
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.learning.models import Enrolment, LearningEvent, PathEnrolment
-from uprest.xapi.emitter import emit_many, statement_for
+from uprest.xapi.services import emit_many, statement_for
 
 ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -80,7 +80,7 @@ def _module_name(enrolment: Enrolment) -> dict[str, str]:
 
 def _content_name(enrolment: Enrolment, *key: str) -> dict[str, str]:
     """A lesson's title or a question's prompt in every language the version has it."""
-    from uprest.courses.document import get_in
+    from uprest.courses.services import get_in
 
     texts = enrolment.version.content.get("text") or {}
     return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 
-from uprest.courses import document as doc
+from uprest.courses.services import questions
 
 ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 # The verbs of ``xapi.emitter``: LearningEvent.verb holds 24 characters.
@@ -81,7 +81,7 @@ def misfit(verb: str, data: dict, match, version) -> str | None:
     if match["quiz"] is not None and not version.outline["quiz"]:
         return "a quiz the module does not have"
     if match["question"] is not None:
-        ids = {question["id"] for question in doc.questions(version.content["module"])}
+        ids = {question["id"] for question in questions(version.content["module"])}
         if match["question"] not in ids:
             return "a question the module does not have"
     result = data.get("result", {})

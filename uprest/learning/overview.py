@@ -7,10 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from uprest.accounts.models import User
-from uprest.courses import pathdoc, paths
 from uprest.courses import services as course_services
-from uprest.courses.localise import Text, outline_text
-from uprest.courses.models import CoursePath, ModuleVersion
+from uprest.courses.models import CoursePath
+from uprest.courses.services import Text, version_title
 from uprest.extensions import db
 from uprest.learning import progress
 from uprest.learning.models import PathEnrolment
@@ -28,12 +27,8 @@ class PathRow:
     percent: int
 
 
-def version_title(version: ModuleVersion, locale: str) -> Text:
-    return outline_text(version.outline, locale, version.default_language)["title"]
-
-
 def path_overview(user: User | None, path: CoursePath, locale: str) -> dict:
-    entries = paths.ordered(pathdoc.entries(path.document))
+    entries = course_services.ordered_entries(course_services.path_entries(path.document))
     versions = course_services.latest_versions([e.module for e in entries])
     titles = {slug: version_title(v, locale) for slug, v in versions.items()}
     percents: dict[str, int] = {}
@@ -73,7 +68,7 @@ def path_overview(user: User | None, path: CoursePath, locale: str) -> dict:
         )
     return {
         "path": path,
-        "text": pathdoc.path_text(path.document, locale),
+        "text": course_services.path_text(path.document, locale),
         "rows": rows,
         "total_minutes": sum(r.minutes for r in rows),
         "required_minutes": sum(r.minutes for r in rows if r.required),
@@ -91,7 +86,7 @@ def list_paths(locale: str) -> list[dict]:
     return [
         {
             "path": path,
-            "text": pathdoc.path_text(path.document, locale),
+            "text": course_services.path_text(path.document, locale),
             "minutes": course_services.path_minutes(path, versions),
             "modules": len(path.module_slugs),
         }
@@ -110,13 +105,17 @@ def dashboard(user: User, locale: str) -> dict:
     versions = course_services.latest_versions()
     followed = []
     for path_enrolment in followed_paths(user):
-        entries = [e for e in pathdoc.entries(path_enrolment.path.document) if e.module in versions]
+        entries = [
+            e
+            for e in course_services.path_entries(path_enrolment.path.document)
+            if e.module in versions
+        ]
         state = progress.PathProgress(entries, completed)
         step = state.next_step
         followed.append(
             {
                 "path": path_enrolment.path,
-                "text": pathdoc.path_text(path_enrolment.path.document, locale),
+                "text": course_services.path_text(path_enrolment.path.document, locale),
                 "progress": state,
                 "next_step": step,
                 "next_title": version_title(versions[step], locale) if step else None,

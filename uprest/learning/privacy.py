@@ -1,4 +1,5 @@
-"""The learner side of erasure: progress projected for the person goes, certificates are revoked."""
+"""The learner side of a person's data: enrolments, events and progress in their export; on
+erasure, progress projected for the person goes and certificates are revoked."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from uprest.accounts.signals import account_erasing, personal_data_export
 from uprest.extensions import db
 from uprest.learning.models import CertificateRevocation, Enrolment, PathEnrolment
 from uprest.learning.projection import ActivityProgress
-from uprest.xapi.privacy import names_person
+from uprest.learning.services import export_learning_data
+from uprest.xapi.services import names_person
 
 
 def code_hash(code: str) -> str:
@@ -43,6 +45,11 @@ def _progress(user):
         ActivityProgress.registration.in_(_registrations(user)),
         names_person(ActivityProgress.actor_key, user),
     )
+
+
+@personal_data_export.connect
+def export_learning(user):
+    return "learning", export_learning_data(user)
 
 
 @personal_data_export.connect

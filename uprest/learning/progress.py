@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from uprest.courses import paths
+from uprest.courses import services as course_services
 from uprest.extensions import db
 from uprest.learning.models import Enrolment, LearningEvent
 
@@ -130,7 +130,7 @@ def attempt_events(enrolment: Enrolment, attempt: int) -> list[LearningEvent]:
 
 @dataclass
 class PathProgress:
-    entries: list[paths.PathEntry]
+    entries: list[course_services.PathEntry]
     completed: set[str]
 
     @property
@@ -145,15 +145,15 @@ class PathProgress:
 
     @property
     def is_complete(self) -> bool:
-        return paths.is_complete(self.entries, self.completed)
+        return course_services.is_path_complete(self.entries, self.completed)
 
     @property
     def next_step(self) -> str | None:
-        return paths.next_step(self.entries, self.completed)
+        return course_services.next_path_step(self.entries, self.completed)
 
     @property
     def locked(self) -> dict[str, list[str]]:
-        return paths.unmet(self.entries, self.completed)
+        return course_services.unmet_prerequisites(self.entries, self.completed)
 
 
 def completed_slugs(user_id: int) -> set[str]:

@@ -24,11 +24,9 @@ from uprest.core import bulk
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.learning import cmi5_rules, fit, trust
-from uprest.xapi import jsonio
-from uprest.xapi.agents import agent_key
 from uprest.xapi.models import Statement
+from uprest.xapi.services import VOIDED, agent_key, json_loads
 from uprest.xapi.signals import statements_stored
-from uprest.xapi.validation import VOIDED
 
 log = logging.getLogger(__name__)
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -259,7 +257,7 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
 def _items(rows) -> list[trust.Item]:
     """Stored rows (``Statement``) as the projection reads them, with who wrote them."""
     return [
-        trust.Item(jsonio.loads(row.document), row.stored, row.id, row.client_id, row.user_id)
+        trust.Item(json_loads(row.document), row.stored, row.id, row.client_id, row.user_id)
         for row in rows
     ]
 

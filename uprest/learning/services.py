@@ -12,10 +12,9 @@ from sqlalchemy.orm import selectinload
 from uprest.accounts.models import User
 from uprest.core.errors import ServiceError
 from uprest.core.time import utcnow
-from uprest.courses import pathdoc, paths
 from uprest.courses import services as course_services
-from uprest.courses.localise import Localised
 from uprest.courses.models import CoursePath, Module, ModuleCompetence, ModuleLocale, ModuleVersion
+from uprest.courses.services import Localised
 from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import _l, ngettext
@@ -116,8 +115,8 @@ def locked_by(user: User, module: Module) -> list[str]:
     completed = progress.completed_slugs(user.id)
     missing: list[str] = []
     for followed in followed_paths(user):
-        entries = pathdoc.entries(followed.path.document)
-        for slug in paths.unmet(entries, completed).get(module.slug, []):
+        entries = course_services.path_entries(followed.path.document)
+        for slug in course_services.unmet_prerequisites(entries, completed).get(module.slug, []):
             if slug not in missing:
                 missing.append(slug)
     return missing
@@ -289,8 +288,8 @@ def check_completion(enrolment: Enrolment) -> None:
 def _check_path_completion(user: User, completed: set[str]) -> None:
     for followed in followed_paths(user):
         if followed.completed_at is None:
-            entries = pathdoc.entries(followed.path.document)
-            if paths.is_complete(entries, completed):
+            entries = course_services.path_entries(followed.path.document)
+            if course_services.is_path_complete(entries, completed):
                 events.record_path_completed(followed)
                 credential_services.issue_for_path(followed)
 

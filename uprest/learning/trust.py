@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from uprest.core import bulk
 from uprest.extensions import db
-from uprest.xapi.agents import agent_key
 from uprest.xapi.models import LrsClient
+from uprest.xapi.services import agent_key
 
 log = logging.getLogger(__name__)
 

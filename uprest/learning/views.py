@@ -3,19 +3,23 @@
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from uprest.accounts.forms import ConfirmForm
 from uprest.core.errors import ServiceError
+from uprest.core.forms import ConfirmForm
 from uprest.core.templating import render
 from uprest.courses import services as course_services
-from uprest.courses.localise import Localised, outline_text
-from uprest.courses.markdown import render_markdown
-from uprest.courses.services import get_module_or_404, get_path_or_404
+from uprest.courses.services import (
+    Localised,
+    get_module_or_404,
+    get_path_or_404,
+    outline_text,
+    render_markdown,
+)
 from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
 from uprest.learning import cmi5, overview, progress, quiz, services
 from uprest.learning import privacy as learning_privacy
-from uprest.surveys.framework import competence_names
+from uprest.surveys.services import competence_names
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 

@@ -21,10 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from uprest.accounts.models import Business, Role, User
 from uprest.core.mailer import compose_mail
 from uprest.core.time import utcnow
+from uprest.courses.services import version_title
 from uprest.extensions import db
 from uprest.i18n import LOCALES
 from uprest.learning.models import Enrolment, LearningEvent
-from uprest.learning.overview import version_title
 from uprest.notifications.models import Notification, NotificationKind, NotificationOptOut
 from uprest.surveys.models import BusinessResponse, SelfAssessment, SurveyWave
 

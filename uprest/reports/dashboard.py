@@ -1,7 +1,7 @@
 """The municipality dashboard: survey response, training uptake and the newest gaps.
 
 Everything here is a count over groups of businesses and follows the summaries' disclosure
-rule (``reports.disclosure``): the uptake table's sectors are protected together with the
+rule (``core.disclosure``): the uptake table's sectors are protected together with the
 municipality total, so no withheld sector can be recomputed from the others; a municipality
 with fewer than ``threshold`` confirmed businesses shows no uptake at all. Response counts say
 how many businesses answered, never which, and reveal nothing of any answer.
@@ -20,13 +20,13 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from uprest.accounts.models import Business, Municipality, Sector, User
+from uprest.core import disclosure
 from uprest.core.time import utcnow
-from uprest.courses.localise import outline_text
 from uprest.courses.models import Module, ModuleVersion
+from uprest.courses.services import outline_text
 from uprest.extensions import db
 from uprest.i18n import get_locale
 from uprest.learning.models import Enrolment
-from uprest.reports import disclosure
 from uprest.reports.services import Summary, is_published, summary, thresholds
 from uprest.surveys.models import BusinessResponse, SurveyWave
 from uprest.surveys.services import waves_for_municipality

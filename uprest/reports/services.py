@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from uprest.accounts.models import Municipality, Sector, SizeBand
+from uprest.core import disclosure
 from uprest.core.time import utcnow
 from uprest.extensions import db
-from uprest.reports import disclosure, queries
+from uprest.reports import queries
 from uprest.reports.queries import Stats
-from uprest.surveys import scoring
+from uprest.surveys import services as survey_services
 from uprest.surveys.models import Competence, SurveyWave
 from uprest.surveys.services import waves_for_municipality
 
@@ -84,7 +85,7 @@ class Summary(Release):
     def top_gaps(self) -> list[CompetenceRow]:
         shown = {row.competence.code: row for row in self.rows if row.cell.shown}
         scores = [_as_score(code, row.cell.stats) for code, row in shown.items()]
-        return [shown[s.code] for s in scoring.priority_order(scores)[:5]]
+        return [shown[s.code] for s in survey_services.priority_order(scores)[:5]]
 
     @property
     def any_suppressed(self) -> bool:
@@ -93,8 +94,8 @@ class Summary(Release):
         return any(cell.suppressed for cell in cells)
 
 
-def _as_score(code: str, stats: Stats) -> scoring.GapScore:
-    return scoring.GapScore(
+def _as_score(code: str, stats: Stats) -> survey_services.GapScore:
+    return survey_services.GapScore(
         code=code,
         units=stats.businesses,
         required=stats.required,

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from uprest.accounts.models import Municipality
 from uprest.reports.services import _as_score, is_published, summary
-from uprest.surveys import recommend
+from uprest.surveys import services as survey_services
 from uprest.surveys.models import Competence
-from uprest.surveys.scoring import GAP_THRESHOLD
-from uprest.surveys.services import waves_for_municipality
+from uprest.surveys.services import GAP_THRESHOLD, waves_for_municipality
 
 
 @dataclass
@@ -26,7 +25,7 @@ class UncoveredGaps:
 
 
 def uncovered_gaps(
-    municipality: Municipality, catalogue: list[recommend.ModuleTag]
+    municipality: Municipality, catalogue: list[survey_services.ModuleTag]
 ) -> UncoveredGaps | None:
     """The municipality's published top gaps no module suits; None before any wave closed."""
     published = [w for w in waves_for_municipality(municipality.id) if is_published(w)]
@@ -39,5 +38,5 @@ def uncovered_gaps(
         if row.cell.stats.mean_gap >= GAP_THRESHOLD
     ]
     scores = {row.competence.code: _as_score(row.competence.code, row.cell.stats) for row in rows}
-    missing = {g.code for g in recommend.uncovered(list(scores.values()), catalogue)}
+    missing = {g.code for g in survey_services.uncovered_gaps(list(scores.values()), catalogue)}
     return UncoveredGaps(municipality, [r.competence for r in rows if r.competence.code in missing])

@@ -3,7 +3,7 @@ submitted responses, in SQL.
 
 Only confirmed businesses enter it. A closed wave's cells are published figures: what happens
 to one business afterwards (a late confirmation, an erasure) leaves them as they are, since two
-versions of a figure would give that business away (``reports.disclosure``, rule 4). Erasure
+versions of a figure would give that business away (``core.disclosure``, rule 4). Erasure
 still removes every personal row; the cells hold only anonymous sums.
 """
 

@@ -136,7 +136,7 @@ class SurveyWave(db.Model):
     @property
     def display_title(self):
         """The title in the reader's language, or the English one (then marked as such)."""
-        from uprest.courses.localise import Text
+        from uprest.courses.services import Text
 
         locale = str(get_locale() or "en")
         own = (self.titles or {}).get(locale)

@@ -15,6 +15,9 @@ from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _l
 from uprest.surveys import gaps
+from uprest.surveys.framework import competence_names as competence_names
+from uprest.surveys.framework import competences_by_code as competences_by_code
+from uprest.surveys.framework import latest_framework as latest_framework
 from uprest.surveys.framework import sync_framework
 from uprest.surveys.models import (
     LEVELS,
@@ -27,6 +30,11 @@ from uprest.surveys.models import (
     SelfRating,
     SurveyWave,
 )
+from uprest.surveys.recommend import ModuleTag as ModuleTag
+from uprest.surveys.recommend import uncovered as uncovered_gaps  # noqa: F401 (re-exported)
+from uprest.surveys.scoring import GAP_THRESHOLD as GAP_THRESHOLD
+from uprest.surveys.scoring import GapScore as GapScore
+from uprest.surveys.scoring import priority_order as priority_order
 
 # --- waves -----------------------------------------------------------------------------------
 
@@ -321,7 +329,7 @@ def _record_completion(response, wave: SurveyWave) -> None:
     The levels stay in the survey tables: statements are shown to trainers by learner name and
     forwarded to other LRSs, and a person's self-ratings belong in neither.
     """
-    from uprest.xapi.emitter import emit
+    from uprest.xapi.services import emit
 
     if isinstance(response, SelfAssessment):
         user_id = response.user_id

@@ -189,9 +189,9 @@ def results(wave_id: int):
 @roles_required(Role.MANAGER)
 def enrol_staff(wave_id: int):
     """Enrol the chosen staff in the chosen recommended modules, in one step."""
-    from uprest.accounts.forms import ConfirmForm
     from uprest.accounts.models import User
     from uprest.accounts.permissions import own_business_or_403
+    from uprest.core.forms import ConfirmForm
     from uprest.learning import services as learning
 
     business = own_business_or_403(current_user)
@@ -217,7 +217,7 @@ def _report_enrolment(outcome) -> None:
     """What was done, and for each person and module that was not, why (the modules to finish
     first, by their titles in the manager's language)."""
     from uprest.courses import services as course_services
-    from uprest.learning.overview import version_title
+    from uprest.courses.services import version_title
 
     flash(
         ngettext("%(num)s enrolment made.", "%(num)s enrolments made.", outcome.created),

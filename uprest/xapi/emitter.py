@@ -43,7 +43,7 @@ def base_iri() -> str:
     if configured:
         return configured.rstrip("/") + "/"
     if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for("uprest.core.home", _external=True).rstrip("/") + "/xapi/activities/"
+        return url_for("uprest.home.index", _external=True).rstrip("/") + "/xapi/activities/"
     return "urn:uprest:activities:"
 
 

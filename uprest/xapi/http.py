@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from flask import Response, current_app, g, request, url_for
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from uprest.core.errorpages import answer_errors_under
 from uprest.core.time import utcnow
 from uprest.xapi import clients, jsonio, tokens
 from uprest.xapi.models import LrsClient
@@ -265,6 +266,19 @@ def error_reply(error: LrsError, xreq: XRequest | None = None) -> Response:
     return reply(
         xreq, {"error": error.message, "status": error.status}, error.status, error.headers
     )
+
+
+def http_error_reply(error: HTTPException) -> Response:
+    """A routing or HTTP error under /xapi, answered as the LRS answers (xAPI JSON, CORS)."""
+    response = error_reply(LrsError(error.code or 500, error.description or error.name))
+    if error.response is None and hasattr(error, "get_headers"):
+        for name, value in error.get_headers():
+            if name.lower() == "allow":
+                response.headers["Allow"] = value
+    return add_cors(response)
+
+
+answer_errors_under("/xapi", http_error_reply)
 
 
 def add_cors(response: Response) -> Response:

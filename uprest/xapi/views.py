@@ -19,11 +19,10 @@ from flask import (
 
 from uprest.accounts import business_services
 from uprest.accounts import services as accounts
-from uprest.accounts.forms import ConfirmForm
 from uprest.accounts.models import Role, User
 from uprest.accounts.permissions import roles_required
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error, choices
+from uprest.core.forms import ConfirmForm, attach_error, choices
 from uprest.core.templating import render
 from uprest.core.time import utcnow
 from uprest.extensions import db

@@ -6,22 +6,22 @@ from flask_login import current_user
 from uprest.accounts.models import Role
 from uprest.accounts.services import choose_locale
 from uprest.core.navigation import redirect_back
-from uprest.core.next_steps import next_steps
 from uprest.core.templating import render
 from uprest.core.time import utcnow
 from uprest.extensions import db
+from uprest.home.next_steps import next_steps
 from uprest.i18n import get_locale, is_supported
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def home():
+def index():
     """Every role lands here first, with what is waiting for them and a link to each."""
     if not current_user.is_authenticated:
-        return render("uprest/core/welcome.html")
+        return render("uprest/home/welcome.html")
     steps = next_steps(current_user, today=utcnow().date(), locale=str(get_locale() or "en"))
-    return render("uprest/core/home.html", steps=steps, Role=Role)
+    return render("uprest/home/index.html", steps=steps, Role=Role)
 
 
 @bp.get("/privacy")
@@ -31,7 +31,7 @@ def privacy():
 
     place = current_user.home_municipality if current_user.is_authenticated else None
     return render(
-        "uprest/core/privacy.html",
+        "uprest/home/privacy.html",
         version=PRIVACY_NOTICE_VERSION,
         municipality=place.name if place else None,
     )
