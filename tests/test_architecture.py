@@ -100,3 +100,24 @@ def test_the_rules_see_imports_inside_functions(tmp_path):
     assert imports(source) == [(2, "uprest.courses.localise")]
     assert public_modules_only(("learning", "views"), ["uprest", "courses", "localise"])
     assert not public_modules_only(("learning", "views"), ["uprest", "courses", "services"])
+
+
+def test_each_views_module_has_its_own_blueprint():
+    """No views module adds routes to another's blueprint (so none is imported for its side
+    effects), and blueprints.py registers every one explicitly."""
+    borrowed = []
+    for path, parts in modules():
+        if not (parts[-1].endswith("views") or parts[-1] in ("resources", "api")):
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and any(a.name == "bp" for a in node.names):
+                borrowed.append(f"uprest/{'/'.join(parts)}.py imports bp from {node.module}")
+        owns = any(
+            isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "bp" for t in node.targets)
+            for node in tree.body
+        )
+        if not owns:
+            borrowed.append(f"uprest/{'/'.join(parts)}.py has no blueprint of its own")
+    assert borrowed == []
+    assert "noqa" not in (PACKAGE / "blueprints.py").read_text()

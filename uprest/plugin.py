@@ -54,6 +54,7 @@ class Uprest:
         from uprest.home.menu import menu_context
         from uprest.learning.cmi5_views import bp as cmi5_bp
         from uprest.xapi.api import bp as xapi_bp
+        from uprest.xapi.resources import bp as xapi_resources_bp
 
         for module in RECEIVERS:
             importlib.import_module(module)
@@ -74,6 +75,7 @@ class Uprest:
         if "csrf" not in app.extensions:
             csrf.init_app(app)
         app.extensions["csrf"].exempt(xapi_bp)  # the LRS authenticates with Basic auth
+        app.extensions["csrf"].exempt(xapi_resources_bp)
         app.extensions["csrf"].exempt(cmi5_bp)  # the fetch code is the credential
         if "mailman" not in app.extensions:
             mail.init_app(app)

@@ -14,7 +14,7 @@ from uprest.accounts.models import Role
 from uprest.extensions import limiter
 
 # Ending the session or the account would leave nothing to fuzz for the rest of the run.
-SKIP = {"uprest.accounts.logout", "uprest.accounts.delete_account"}
+SKIP = {"uprest.accounts.logout", "uprest.profile.delete_account"}
 FALLBACK_FIELDS = ["email", "password", "confirm", "display_name", "name", "title", "q", "next"]
 
 TEXT = st.one_of(

@@ -2,17 +2,19 @@
 
 import json
 
-from flask import Response, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_login import current_user, login_required, logout_user
 
 from uprest.accounts import services
 from uprest.accounts.forms import ChangePasswordForm, DeleteAccountForm, ProfileForm
-from uprest.accounts.views import bp, start_session
+from uprest.accounts.views import start_session
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
 from uprest.core.templating import render
 from uprest.extensions import db
 from uprest.i18n import _
+
+bp = Blueprint("profile", __name__)
 
 
 def _forms():
@@ -42,7 +44,7 @@ def profile():
         else:
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("uprest.accounts.profile"))
+            return redirect(url_for("uprest.profile.profile"))
     return _page(profile, password, delete)
 
 
@@ -62,7 +64,7 @@ def change_password():
                 db.session.commit()
                 start_session(current_user._get_current_object())
                 flash(_("Your password has been changed."), "success")
-                return redirect(url_for("uprest.accounts.profile"))
+                return redirect(url_for("uprest.profile.profile"))
     db.session.rollback()
     return _page(profile, password, delete), 400
 

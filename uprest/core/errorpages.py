@@ -7,6 +7,7 @@ from flask import Response, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from uprest.core.security import is_self_checking
 from uprest.core.templating import render
 from uprest.extensions import db
 from uprest.i18n import _l
@@ -97,7 +98,7 @@ def handle_database_unavailable(error: sa.exc.OperationalError):
     current_app.login_manager._update_request_context_with_user()
     title, text = UNAVAILABLE
     headers = {"Retry-After": "30"}
-    if (request.blueprint or "").endswith(".xapi"):
+    if is_self_checking():  # the LRS: JSON in the version the client asked for
         version = request.headers.get("X-Experience-API-Version", "")
         headers["X-Experience-API-Version"] = "2.0.0" if version.startswith("2") else "1.0.3"
         return jsonify(error=str(text), status=503), 503, headers

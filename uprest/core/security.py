@@ -62,9 +62,23 @@ def _is_personal(response) -> bool:
     return user is not None and user.is_authenticated
 
 
+# Blueprints that check their own requests' size and text and answer in their own format (the
+# LRS), by name; each registers itself with ``checks_own_requests``.
+_SELF_CHECKING: set[str] = set()
+
+
+def checks_own_requests(blueprint) -> None:
+    _SELF_CHECKING.add(blueprint.name)
+
+
+def is_self_checking() -> bool:
+    """Whether this request is for such a blueprint (or one nested in it)."""
+    return any(name.rsplit(".", 1)[-1] in _SELF_CHECKING for name in request.blueprints)
+
+
 def limit_page_body() -> None:
     """Pages take at most ``UPREST_MAX_CONTENT_LENGTH`` bytes; the LRS (``/xapi/``) sets its own."""
-    if (request.blueprint or "").endswith(".xapi"):
+    if is_self_checking():
         return
     limit = current_app.config["UPREST_MAX_CONTENT_LENGTH"]
     request.max_content_length = limit  # also bounds a chunked body while it is read

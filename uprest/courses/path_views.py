@@ -1,6 +1,6 @@
 """The path editor: which published modules, in what order, required or not, and prerequisites."""
 
-from flask import flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from uprest.core.errors import ServiceError
 from uprest.core.forms import attach_error
@@ -9,9 +9,10 @@ from uprest.courses import paths, services
 from uprest.courses.forms import PathForm
 from uprest.courses.localise import outline_text
 from uprest.courses.services import get_path_or_404
-from uprest.courses.views import bp
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
+
+bp = Blueprint("paths", __name__)  # nested in authoring: its prefix and trainer check
 
 
 def document_from_form(form, slug: str, available: list[str]) -> dict:

@@ -1,6 +1,6 @@
 """Authoring a module's quiz: pass mark, questions of every type, feedback per answer."""
 
-from flask import abort, redirect, url_for
+from flask import Blueprint, abort, redirect, url_for
 
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.forms import ConfirmForm
@@ -17,8 +17,10 @@ from uprest.courses.forms import (
     mark_language,
 )
 from uprest.courses.services import get_module_or_404
-from uprest.courses.views import bp, change_draft
+from uprest.courses.views import change_draft
 from uprest.i18n import _
+
+bp = Blueprint("quizzes", __name__)  # nested in authoring: its prefix and trainer check
 
 
 def _save_settings(document: dict, form: PassMarkForm) -> None:

@@ -26,7 +26,7 @@ def navigation() -> list[tuple[str, object]]:
     if current_user.role in (Role.MANAGER, Role.LEARNER):
         items.append(("uprest.surveys.home", _("Skill survey")))
     if current_user.role in (Role.ADMIN, Role.TRAINER):
-        items.append(("uprest.surveys.waves", _("Survey waves")))
+        items.append(("uprest.waves.waves", _("Survey waves")))
     if current_user.role in (Role.REVIEWER, Role.ADMIN):
         items.append(("uprest.reports.index", _("Skill-gap summaries")))
         items.append(("uprest.business.pending", _("Businesses to confirm")))
@@ -40,7 +40,7 @@ def navigation() -> list[tuple[str, object]]:
         ]
     if current_user.role in (Role.TRAINER, Role.ADMIN):
         items.append(("uprest.records.statements", _("Learning records")))
-    items.append(("uprest.accounts.profile", _("Profile")))
+    items.append(("uprest.profile.profile", _("Profile")))
     return items
 
 

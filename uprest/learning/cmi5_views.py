@@ -1,7 +1,7 @@
-"""cmi5 in the learner's pages: launching an AU (a POST on the lesson page), and the ``cmi5``
-blueprint the AU itself talks to: the one-time fetch URL and the files of uploaded packages.
-The ``cmi5`` blueprint is CSRF-exempt and needs no session: the fetch code and the signed key of
-the file URLs, both given out at launch, are its credentials.
+"""The ``cmi5`` blueprint an AU itself talks to: the one-time fetch URL and the files of uploaded
+packages (the launch is a learner's page: ``launch_views``). It is CSRF-exempt and needs no
+session: the fetch code and the signed key of the file URLs, both given out at launch, are its
+credentials.
 """
 
 import mimetypes
@@ -11,24 +11,17 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
-    redirect,
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from uprest.core.errors import ServiceError
-from uprest.core.forms import ConfirmForm
-from uprest.core.templating import render
 from uprest.courses import services as course_services
 from uprest.courses.models import Cmi5Package
 from uprest.extensions import db
 from uprest.learning import cmi5
-from uprest.learning.views import _enrolment_or_redirect, _lesson_or_404
-from uprest.learning.views import bp as learning_bp
 
 bp = Blueprint("cmi5", __name__, url_prefix="/cmi5")
 CORS = {
@@ -36,33 +29,6 @@ CORS = {
     "Access-Control-Allow-Methods": "POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type",
 }
-
-
-@learning_bp.post("/modules/<slug>/lessons/<lesson>/launch")
-@login_required
-def launch_au(slug: str, lesson: str):
-    """Start an AU session and send the learner to the AU (cmi5 §8.1)."""
-    _found, enrolment, back = _enrolment_or_redirect(slug)
-    if back:
-        return back
-    _lesson_or_404(enrolment, lesson)
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for(".lesson", slug=slug, lesson=lesson))
-    try:
-        url = cmi5.launch(
-            enrolment,
-            lesson,
-            endpoint=url_for("uprest.xapi.about", _external=True).rsplit("/about", 1)[0] + "/",
-            fetch_url=lambda code: url_for("uprest.cmi5.fetch", code=code, _external=True),
-            file_url=lambda package, name: _file_url(package, name),
-            return_url=url_for(".lesson", slug=slug, lesson=lesson, _external=True),
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".lesson", slug=slug, lesson=lesson))
-    db.session.commit()
-    return render("uprest/learning/cmi5_launch.html", launch_url=url)
 
 
 @bp.route("/fetch/<code>", methods=["POST", "OPTIONS"])
@@ -78,7 +44,7 @@ def fetch(code: str):
     return response
 
 
-def _file_url(package: int, name: str) -> str:
+def package_file_url(package: int, name: str) -> str:
     key = _serializer().dumps([package, current_user.id])
     content = current_app.config.get("UPREST_CMI5_CONTENT_URL")
     path = url_for("uprest.cmi5.package_file", package_id=package, key=key, name=name)

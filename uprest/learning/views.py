@@ -39,7 +39,7 @@ def _enrolment_or_redirect(slug: str):
     module = get_module_or_404(slug)
     enrolment = services.get_enrolment(current_user, module)
     if enrolment is None:
-        return module, None, redirect(url_for(".module", slug=slug))
+        return module, None, redirect(url_for("uprest.learning.module", slug=slug))
     return module, enrolment, None
 
 

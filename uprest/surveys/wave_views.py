@@ -1,6 +1,6 @@
 """Administrators and trainers open survey waves and change their dates."""
 
-from flask import flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
 
 from uprest.accounts import business_services
@@ -14,7 +14,8 @@ from uprest.i18n import _, language_name
 from uprest.surveys import services
 from uprest.surveys.forms import WaveForm
 from uprest.surveys.services import get_wave_or_404
-from uprest.surveys.views import bp
+
+bp = Blueprint("waves", __name__, url_prefix="/surveys")
 
 ORGANISERS = (Role.ADMIN, Role.TRAINER)
 

@@ -10,6 +10,7 @@ from wsgiref.handlers import format_date_time
 from flask import Blueprint, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from uprest.core.security import checks_own_requests
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.xapi import jsonio, multipart, query, store, tokens
@@ -37,6 +38,7 @@ from uprest.xapi.validation import IRI_RE, UUID_RE, StatementError, actor, times
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 bp.after_request(add_cors)
+checks_own_requests(bp)  # its own body limit and input checks, its own error format
 
 
 @bp.errorhandler(HTTPException)

@@ -6,17 +6,20 @@ from datetime import UTC
 from wsgiref.handlers import format_date_time
 
 import sqlalchemy as sa
+from flask import Blueprint
 
 from uprest.extensions import db
 from uprest.xapi import documents, jsonio, tokens
 from uprest.xapi.agents import agent_key, parse_agent_param, person
-from uprest.xapi.api import METHODS, bp, lrs_endpoint
+from uprest.xapi.api import METHODS, lrs_endpoint
 from uprest.xapi.clients import authority_for
 from uprest.xapi.http import LrsError, XRequest, authenticate, home_page, reply
 from uprest.xapi.models import Activity, AgentRecord, Statement
 from uprest.xapi.normalise import parse_timestamp, to_naive_utc
 from uprest.xapi.store import MAX_AGENT_KEY, MAX_IRI
 from uprest.xapi.validation import IRI_RE, UUID_RE, StatementError, actor, timestamp
+
+bp = Blueprint("resources", __name__)  # nested in the LRS blueprint: /xapi, CORS, errors
 
 MAX_CONTENT_TYPE = 255  # xapi_documents.content_type
 
