@@ -30,6 +30,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/pybabel -q compile -d translations
 	$(BIN)/ruff check --quiet uprest tests migrations hatch_build.py
+	$(BIN)/vulture
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
 	@if [ -n "$$UPREST_TEST_DATABASE_URL" ]; then \
@@ -44,4 +45,5 @@ test: $(VENV)/.installed-test
 test-fast: $(VENV)/.installed-test
 	$(BIN)/pybabel -q compile -d translations
 	$(BIN)/ruff check --quiet uprest tests migrations hatch_build.py
+	$(BIN)/vulture
 	$(BIN)/pytest -m "not live"

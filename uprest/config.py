@@ -48,7 +48,6 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("UPREST_TIMEZONE", "Europe/Stockholm")
-    UPREST_LOCALES = ("en", "sv", "it", "lv", "et")
     UPREST_LOCALE_COOKIE = "uprest_locale"
     # Mounted in a host: UPREST's session and remember-me cookies, apart from the host's.
     UPREST_SESSION_COOKIE_NAME = "uprest_session"

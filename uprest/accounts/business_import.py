@@ -75,12 +75,9 @@ def _choices(enum_cls) -> dict[str, object]:
     return found
 
 
-def read_rows(data: bytes, municipality: Municipality) -> list[ImportRow]:
-    """Every row of the file with its problems, if any (line numbers as a spreadsheet shows)."""
-    table = read_csv(data)
-    if not table:
-        raise ServiceError(_l("The file has no businesses."), field="file")
-    headings = [_heading(cell) for cell in table[0]]
+def _column_positions(heading_row: list[str]) -> dict[str, int | None]:
+    """Where each field is in the file; only the e-mail column may be missing."""
+    headings = [_heading(cell) for cell in heading_row]
     positions = {}
     for key, names in COLUMNS.items():
         matches = [i for i, h in enumerate(headings) if h in names]
@@ -90,6 +87,33 @@ def read_rows(data: bytes, municipality: Municipality) -> list[ImportRow]:
                 field="file",
             )
         positions[key] = matches[0] if matches else None
+    return positions
+
+
+def _name_error(name: str, *, taken: set[str], seen: dict[str, int], municipality: Municipality):
+    """Why this business name cannot be imported, or None (and then it counts as seen)."""
+    if not name:
+        return _l("The business name is missing.")
+    if len(name) > MAX_NAME:
+        return _l("Use at most %(max)d characters.", max=MAX_NAME)
+    if LINE_BREAKS.search(name) or CONTROL_CHARACTERS.search(name):
+        return _l("Use a single line, without line breaks.")
+    if name.lower() in taken:
+        return _l(
+            "A business with this name is already registered in %(municipality)s.",
+            municipality=municipality.name,
+        )
+    if name.lower() in seen:
+        return _l("The same business is on line %(line)s.", line=seen[name.lower()])
+    return None
+
+
+def read_rows(data: bytes, municipality: Municipality) -> list[ImportRow]:
+    """Every row of the file with its problems, if any (line numbers as a spreadsheet shows)."""
+    table = read_csv(data)
+    if not table:
+        raise ServiceError(_l("The file has no businesses."), field="file")
+    positions = _column_positions(table[0])
     body = [(n, row) for n, row in enumerate(table[1:], start=2) if any(c.strip() for c in row)]
     if not body:
         raise ServiceError(_l("The file has no businesses."), field="file")
@@ -112,25 +136,11 @@ def read_rows(data: bytes, municipality: Municipality) -> list[ImportRow]:
             for key, i in positions.items()
         }
         row = ImportRow(line=line, name=value["name"])
-        if not row.name:
-            row.errors.append(_l("The business name is missing."))
-        elif len(row.name) > MAX_NAME:
-            row.errors.append(_l("Use at most %(max)d characters.", max=MAX_NAME))
-        elif LINE_BREAKS.search(row.name) or CONTROL_CHARACTERS.search(row.name):
-            row.errors.append(_l("Use a single line, without line breaks."))
-        elif row.name.lower() in taken:
-            row.errors.append(
-                _l(
-                    "A business with this name is already registered in %(municipality)s.",
-                    municipality=municipality.name,
-                )
-            )
-        elif row.name.lower() in seen:
-            row.errors.append(
-                _l("The same business is on line %(line)s.", line=seen[row.name.lower()])
-            )
-        else:
+        error = _name_error(row.name, taken=taken, seen=seen, municipality=municipality)
+        if error is None:
             seen[row.name.lower()] = line
+        else:
+            row.errors.append(error)
         row.sector = sectors.get(value["sector"].lower())
         if row.sector is None:
             row.errors.append(_l("Unknown sector: “%(value)s”.", value=value["sector"]))

@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from uprest.accounts import services
-from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand, User
+from uprest.accounts.models import Business, Municipality, Role, Sector, SizeBand
 from uprest.core.time import utcnow
 from uprest.extensions import db
 
@@ -120,7 +120,3 @@ def seed_steps():
 
 def demo_logins() -> list[tuple[str, str, str]]:
     return [(a.role.value, a.email, DEMO_PASSWORD) for a in DEMO_ACCOUNTS]
-
-
-def count_users() -> int:
-    return db.session.scalar(sa.select(sa.func.count(User.id)))

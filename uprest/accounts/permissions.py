@@ -80,7 +80,3 @@ def own_business_or_403(user: User) -> Business:
     if user.business is None:
         abort(403)
     return get_business_or_404(user.business_id, user)
-
-
-def can_author(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.TRAINER, Role.ADMIN)

@@ -10,13 +10,6 @@ from uprest.extensions import db
 from uprest.i18n import _l, force_locale
 
 
-def send_mail(*, to: str, locale: str | None, subject_template: str, body_template: str, **ctx):
-    """Sent after the unit of work commits, so a mail never announces a rolled-back change."""
-    compose_mail(
-        to=to, locale=locale, subject_template=subject_template, body_template=body_template, **ctx
-    ).send()
-
-
 def compose_mail(
     *, to: str, locale: str | None, subject_template: str, body_template: str, **ctx
 ) -> EmailMessage:

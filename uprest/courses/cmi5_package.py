@@ -21,7 +21,6 @@ from lxml import etree
 from uprest.i18n import _l
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
-MOVE_ON = ("Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable")
 MAX_ENTRIES = 2000
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_RATIO = 100  # a larger compression ratio is a bomb, not a course

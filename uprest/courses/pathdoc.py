@@ -33,6 +33,7 @@ def entries(document: dict) -> list[paths.PathEntry]:
 
 
 def validate_path_document(document: dict, slug: str | None = None, source: str = "") -> list:
+    """Every problem of a path file; module entries too broken to read end the check there."""
     path, texts = document.get("path"), document.get("text") or {}
     problems: list[Problem] = []
 
@@ -47,14 +48,26 @@ def validate_path_document(document: dict, slug: str | None = None, source: str 
         error(path, _l("The slug may hold only lower-case letters, digits and hyphens."))
     elif slug is not None and path["slug"] != slug:
         error(path, _l("The slug must equal the file name “%(name)s”.", name=slug))
+    if not _check_entries(path, error):
+        return problems
+    try:
+        paths.check(entries(document))
+    except paths.PathError as refused:
+        error(path, path_error_message(refused))
+    return problems + _text_problems(texts, source)
+
+
+def _check_entries(path: dict, error) -> bool:
+    """Report what is wrong with the module entries; false when they are too broken for
+    the prerequisites and texts to be checked."""
     items = path.get("modules")
     if not isinstance(items, list) or not items:
         error(path, _l("A path needs at least one module."))
-        return problems
+        return False
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("module"), str):
             error(path, _l("Each entry of “modules” needs a “module”."))
-            return problems
+            return False
         for key in set(item) - ENTRY_KEYS:
             error(item, _l("Unknown key “%(key)s” in %(name)s.", key=key, name=item["module"]))
         if not isinstance(item.get("required", True), bool):
@@ -62,11 +75,13 @@ def validate_path_document(document: dict, slug: str | None = None, source: str 
         after = item.get("after", [])
         if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
             error(item, _l("“after” must be a list of module slugs."))
-            return problems
-    try:
-        paths.check(entries(document))
-    except paths.PathError as refused:
-        error(path, path_error_message(refused))
+            return False
+    return True
+
+
+def _text_problems(texts: dict, source: str) -> list[Problem]:
+    """What is wrong with the title and description in each language; English is required."""
+    problems = []
     for locale, text in texts.items():
         label = where(text, f"{source}:{locale}")
         if locale not in LOCALES or not isinstance(text, dict):

@@ -211,10 +211,6 @@ def import_module(content: dict) -> str:
     return "updated"
 
 
-def version_content(version: ModuleVersion) -> dict:
-    return version.content
-
-
 def export_document(module: Module) -> dict:
     """What ``export-course`` writes: the latest published version, else the draft."""
     version = latest_version(module)

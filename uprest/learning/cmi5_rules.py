@@ -79,18 +79,9 @@ def move_on_met(move_on: str, verbs: set[str]) -> bool:
     }.get(move_on, False)
 
 
-def guard(token: AccessToken, statements: list[dict]) -> None:
-    """Check a batch from an AU against its session and its registration; record the session's
-    start and end. Rejects the whole batch on the first statement that breaks a rule."""
-    from uprest.learning.cmi5 import launch_data, session_for_token
-
-    session = session_for_token(token)
-    if session is None or session.abandoned_at is not None:
-        raise Refused(403, "this AU session was abandoned")
-    if session.terminated_at is not None:
-        raise Refused(403, "this AU session has been terminated")
-    mastery = launch_data(token).get("masteryScore")
-    in_session = set(
+def _verbs_in_session(token: AccessToken, session) -> set[str]:
+    """The AU verbs this AU has already stored since the session was launched."""
+    return set(
         db.session.scalars(
             sa.select(Statement.verb_id).where(
                 Statement.registration == token.registration,
@@ -102,37 +93,77 @@ def guard(token: AccessToken, statements: list[dict]) -> None:
             )
         )
     )
+
+
+def _check_order(verb: str | None, in_session: set[str]) -> None:
+    """Rules for every statement of the AU: initialized first, terminated last, no LMS verbs."""
+    if TERMINATED in in_session:
+        raise Refused(403, "terminated must be the last statement of an AU session")
+    if verb in LMS_VERBS:
+        raise Refused(403, "only the LMS may send this verb")
+    if INITIALIZED not in in_session and verb != INITIALIZED:
+        raise Refused(403, "the first statement of an AU session must be initialized")
+
+
+def _check_cmi5_defined(
+    statement: dict, verb: str | None, *, token, session, in_session: set, registration: set
+) -> None:
+    """Rules for a cmi5 defined statement: this session and AU, each verb once, and passed or
+    failed consistent within the session and the registration."""
+    context = statement.get("context") or {}
+    if (context.get("extensions") or {}).get(SESSION_ID) != session.session_id:
+        raise Refused(400, "a cmi5 statement must carry its session id")
+    if (statement.get("object") or {}).get("id") != token.activity_id:
+        raise Refused(403, "a cmi5 statement must be about the launched AU")
+    if verb in in_session:
+        raise Refused(403, "a cmi5 verb may not be repeated in an AU session")
+    if verb in (PASSED, FAILED) and in_session & {PASSED, FAILED}:
+        raise Refused(403, "an AU session may hold only one of passed and failed")
+    if verb in (COMPLETED, PASSED) and verb in registration:
+        raise Refused(403, "this AU already sent this verb in the registration")
+    if verb == FAILED and PASSED in registration:
+        raise Refused(403, "failed may not follow passed in a registration")
+
+
+def _check_score(statement: dict, verb: str | None, mastery) -> None:
+    """Passed and failed must agree with the masteryScore of the launch data, if both are set."""
+    scaled = _scaled(statement)
+    if mastery is None or scaled is None:
+        return
+    if verb == PASSED and scaled < mastery:
+        raise Refused(400, "passed with a score below the mastery score")
+    if verb == FAILED and scaled >= mastery:
+        raise Refused(400, "failed with a score at or above the mastery score")
+
+
+def guard(token: AccessToken, statements: list[dict]) -> None:
+    """Check a batch from an AU against its session and its registration; record the session's
+    start and end. Rejects the whole batch on the first statement that breaks a rule."""
+    from uprest.learning.cmi5 import launch_data, session_for_token
+
+    session = session_for_token(token)
+    if session is None or session.abandoned_at is not None:
+        raise Refused(403, "this AU session was abandoned")
+    if session.terminated_at is not None:
+        raise Refused(403, "this AU session has been terminated")
+    mastery = launch_data(token).get("masteryScore")
+    in_session = _verbs_in_session(token, session)
     writers = (token.client_id, session.enrolment.user_id)
     registration = used_verbs(token.registration, token.activity_id, writers)
     for statement in statements:
         verb = (statement.get("verb") or {}).get("id")
-        if TERMINATED in in_session:
-            raise Refused(403, "terminated must be the last statement of an AU session")
-        if verb in LMS_VERBS:
-            raise Refused(403, "only the LMS may send this verb")
-        if INITIALIZED not in in_session and verb != INITIALIZED:
-            raise Refused(403, "the first statement of an AU session must be initialized")
+        _check_order(verb, in_session)
         if verb not in AU_VERBS and not _is_cmi5_defined(statement):
             continue  # cmi5 allowed: stored as it is
-        context = statement.get("context") or {}
-        if (context.get("extensions") or {}).get(SESSION_ID) != session.session_id:
-            raise Refused(400, "a cmi5 statement must carry its session id")
-        if (statement.get("object") or {}).get("id") != token.activity_id:
-            raise Refused(403, "a cmi5 statement must be about the launched AU")
-        if verb in in_session:
-            raise Refused(403, "a cmi5 verb may not be repeated in an AU session")
-        if verb in (PASSED, FAILED) and in_session & {PASSED, FAILED}:
-            raise Refused(403, "an AU session may hold only one of passed and failed")
-        if verb in (COMPLETED, PASSED) and verb in registration:
-            raise Refused(403, "this AU already sent this verb in the registration")
-        if verb == FAILED and PASSED in registration:
-            raise Refused(403, "failed may not follow passed in a registration")
-        scaled = _scaled(statement)
-        if mastery is not None and scaled is not None:
-            if verb == PASSED and scaled < mastery:
-                raise Refused(400, "passed with a score below the mastery score")
-            if verb == FAILED and scaled >= mastery:
-                raise Refused(400, "failed with a score at or above the mastery score")
+        _check_cmi5_defined(
+            statement,
+            verb,
+            token=token,
+            session=session,
+            in_session=in_session,
+            registration=registration,
+        )
+        _check_score(statement, verb, mastery)
         in_session.add(verb)
         registration.add(verb)
     now = utcnow()

@@ -164,6 +164,51 @@ _OWN_IRI = re.compile(
 )
 
 
+def _enrolments(model, registrations: set[str]) -> dict:
+    """Module (``Enrolment``) or path enrolments by registration, with what a statement may
+    be about loaded along."""
+    from uprest.learning.models import Enrolment, PathEnrolment
+
+    if not registrations:
+        return {}
+    query = sa.select(model).where(bulk.one_of(model.uuid, "ids", bulk.current_dialect()))
+    if model is Enrolment:  # the module and its outline: what a statement may be about
+        query = query.options(joinedload(Enrolment.module), joinedload(Enrolment.version))
+    else:
+        query = query.options(joinedload(PathEnrolment.path))
+    rows = db.session.scalars(query, {"ids": list(registrations)})
+    return {row.uuid: row for row in rows}
+
+
+def _misfit(verb: str, data: dict, match, enrolment, path_enrolment) -> str | None:
+    """Why the statement does not fit its enrolment, or None."""
+    if enrolment is not None and match["module"] != enrolment.module.slug:
+        return "a module other than the enrolment's"
+    if path_enrolment is not None and match["path"] != path_enrolment.path.slug:
+        return "a path other than the enrolment's"
+    return fit.misfit(verb, data, match, enrolment.version if enrolment else None)
+
+
+def _event_row(event: dict, data: dict, match, enrolment, path_enrolment) -> dict:
+    """The ``LearningEvent`` columns: a path's event, or a module's with what the learner
+    answered or scored."""
+    if path_enrolment is not None:
+        return {**event, "user_id": path_enrolment.user_id, "path_enrolment_id": path_enrolment.id}
+    result = data.get("result", {})
+    if event["verb"] == "answered":
+        event["response"] = fit.response(result["response"]) if "response" in result else None
+        event["is_correct"] = result.get("success")
+    if event["verb"] in ("passed", "failed"):
+        raw = result.get("score", {}).get("raw")
+        event["score"] = None if raw is None else int(raw)
+    return {
+        **event,
+        "user_id": enrolment.user_id,
+        "enrolment_id": enrolment.id,
+        "object_id": match["lesson"] or match["question"] or match["quiz"],
+    }
+
+
 def project_events(items: list[tuple[dict, datetime, int]]) -> None:
     """``LearningEvent`` rows for statements about UPREST's own activities in an enrolment."""
     from uprest.learning.models import Enrolment, LearningEvent, PathEnrolment
@@ -176,34 +221,16 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
             wanted.append((data, stored, pk, registration.lower(), match))
     if not wanted:
         return
-
-    def enrolments(model, group: str) -> dict:
-        registrations = {item[3] for item in wanted if item[4][group]}
-        if not registrations:
-            return {}
-        query = sa.select(model).where(bulk.one_of(model.uuid, "ids", bulk.current_dialect()))
-        if model is Enrolment:  # the module and its outline: what a statement may be about
-            query = query.options(joinedload(Enrolment.module), joinedload(Enrolment.version))
-        else:
-            query = query.options(joinedload(PathEnrolment.path))
-        rows = db.session.scalars(query, {"ids": list(registrations)})
-        return {row.uuid: row for row in rows}
-
-    modules, followed = enrolments(Enrolment, "module"), enrolments(PathEnrolment, "path")
+    modules = _enrolments(Enrolment, {item[3] for item in wanted if item[4]["module"]})
+    followed = _enrolments(PathEnrolment, {item[3] for item in wanted if item[4]["path"]})
     rows = []
     for data, stored, pk, registration, match in wanted:
-        result = data.get("result", {})
         verb = data["verb"]["id"].removeprefix(ADL)
         path_enrolment = followed.get(registration) if match["path"] else None
         enrolment = modules.get(registration) if match["module"] else None
         if path_enrolment is None and enrolment is None:
             continue
-        if enrolment is not None and match["module"] != enrolment.module.slug:
-            why = "a module other than the enrolment's"
-        elif path_enrolment is not None and match["path"] != path_enrolment.path.slug:
-            why = "a path other than the enrolment's"
-        else:
-            why = fit.misfit(verb, data, match, enrolment.version if enrolment else None)
+        why = _misfit(verb, data, match, enrolment, path_enrolment)
         if why:
             log.warning("statement %s not projected: %s", data.get("id"), why)
             continue
@@ -214,26 +241,7 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
             "locale": fit.locale(data),
             "attempt": fit.attempt(data),
         }
-        if path_enrolment is not None:
-            rows.append(
-                {**event, "user_id": path_enrolment.user_id, "path_enrolment_id": path_enrolment.id}
-            )
-            continue
-        object_id = match["lesson"] or match["question"] or match["quiz"]
-        if verb == "answered":
-            event["response"] = fit.response(result["response"]) if "response" in result else None
-            event["is_correct"] = result.get("success")
-        if verb in ("passed", "failed"):
-            raw = result.get("score", {}).get("raw")
-            event["score"] = None if raw is None else int(raw)
-        rows.append(
-            {
-                **event,
-                "user_id": enrolment.user_id,
-                "enrolment_id": enrolment.id,
-                "object_id": object_id,
-            }
-        )
+        rows.append(_event_row(event, data, match, enrolment, path_enrolment))
     if rows:
         columns = (
             "user_id",

@@ -87,12 +87,6 @@ class Summary(Release):
         scores = [_as_score(code, row.cell.stats) for code, row in shown.items()]
         return [shown[s.code] for s in survey_services.priority_order(scores)[:5]]
 
-    @property
-    def any_suppressed(self) -> bool:
-        cells = [self.total, *(row.cell for row in self.rows)]
-        cells += [c for b in self.breakdowns for _comp, row in b.rows for c in row.values()]
-        return any(cell.suppressed for cell in cells)
-
 
 def _as_score(code: str, stats: Stats) -> survey_services.GapScore:
     return survey_services.GapScore(

@@ -155,10 +155,3 @@ def business_profile(
         scored = score(code, [(r, fmean(ratings), importance.get(code))])
         scores.append(scored)
     return priority_order(scores)
-
-
-def individual_profile(
-    required: Mapping[str, int], importance: Mapping[str, int | None], current: Mapping[str, int]
-) -> list[GapScore]:
-    """One person's gaps against their business's required levels, in priority order."""
-    return business_profile(required, importance, [current])

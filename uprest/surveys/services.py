@@ -155,15 +155,6 @@ def waves_for_municipality(municipality_id: int) -> list[SurveyWave]:
     return list(db.session.scalars(_for_municipality(query, municipality_id)))
 
 
-def open_waves_for(business: Business, today: date) -> list[SurveyWave]:
-    query = (
-        sa.select(SurveyWave)
-        .where(SurveyWave.opens_on <= today, SurveyWave.closes_on >= today)
-        .order_by(SurveyWave.closes_on, SurveyWave.id)
-    )
-    return list(db.session.scalars(_for_municipality(query, business.municipality_id)))
-
-
 def wave_reaches(wave: SurveyWave, business: Business) -> bool:
     return wave.municipality_id in (None, business.municipality_id)
 

@@ -414,6 +414,17 @@ def _relevant(value, path, kind, member_key, check):
                 _iri(iri, f"{where}.relevantTypes[{position}]")
 
 
+def _team(value, path):
+    if not isinstance(value, dict) or value.get("objectType") != "Group":
+        _fail(path, "must be a Group")
+    group(value, path)
+
+
+def _language_tag(value, path):
+    if not isinstance(value, str) or not LANG_RE.match(value):
+        _fail(path, "must be an RFC 5646 language tag")
+
+
 def context(value, path, version, object_kind):
     allowed = {
         "registration",
@@ -434,9 +445,7 @@ def context(value, path, version, object_kind):
     if "instructor" in value:
         actor(value["instructor"], f"{path}.instructor")
     if "team" in value:
-        if not isinstance(value["team"], dict) or value["team"].get("objectType") != "Group":
-            _fail(f"{path}.team", "must be a Group")
-        group(value["team"], f"{path}.team")
+        _team(value["team"], f"{path}.team")
     if "contextActivities" in value:
         _context_activities(value["contextActivities"], f"{path}.contextActivities")
     for key in ("revision", "platform"):
@@ -445,8 +454,7 @@ def context(value, path, version, object_kind):
             if object_kind != "Activity":
                 _fail(f"{path}.{key}", "is only allowed when the object is an Activity")
     if "language" in value:
-        if not isinstance(value["language"], str) or not LANG_RE.match(value["language"]):
-            _fail(f"{path}.language", "must be an RFC 5646 language tag")
+        _language_tag(value["language"], f"{path}.language")
     if "statement" in value:
         statement_ref(value["statement"], f"{path}.statement")
     if "extensions" in value:
