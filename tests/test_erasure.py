@@ -20,7 +20,7 @@ from uprest.i18n import LOCALES, _, force_locale
 from uprest.learning.models import Enrolment
 from uprest.learning.projection import ActivityProgress
 from uprest.xapi import clients
-from uprest.xapi.emitter import base_iri
+from uprest.xapi.iris import base_iri
 from uprest.xapi.models import AgentRecord, Document, OutboxItem, Statement, StatementIndex
 
 EMAIL = "erin.example@example.org"

@@ -10,6 +10,7 @@ from tests.xapi.conftest import make_statement
 from uprest.accounts.models import Role
 from uprest.extensions import db
 from uprest.learning import projection
+from uprest.xapi import vocabulary
 from uprest.xapi.emitter import emit
 from uprest.xapi.models import Statement, StatementIndex
 
@@ -65,7 +66,7 @@ def test_projection_follows_statements_in_the_same_transaction(app, create_user,
     external = make_statement(
         object={"id": "http://content.example/h5p/7"},
         context={"registration": registration},
-        result={"extensions": {projection.CMI5_PROGRESS: 60}},
+        result={"extensions": {vocabulary.PROGRESS: 60}},
     )
     assert lrs.post_statement(external).status_code == 200
     rows = {row.activity_id: row for row in projection.progress_for(registration)}

@@ -10,7 +10,7 @@ from tests.xapi.test_forwarding import _emit, far, forwarding  # noqa: F401, F81
 from uprest.extensions import db
 from uprest.xapi import forwarder
 from uprest.xapi.models import OutboxItem, Statement
-from uprest.xapi.validation import VOIDED
+from uprest.xapi.vocabulary import VOIDED
 
 
 def _far_get(lrs, **params):

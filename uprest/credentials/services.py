@@ -19,11 +19,7 @@ from uprest.credentials.models import Credential
 from uprest.extensions import db
 from uprest.i18n import _l, get_locale
 from uprest.learning.models import Enrolment, PathEnrolment
-from uprest.xapi.services import activity_iri, emit_many, statement_for
-
-BADGE_TYPE = "http://id.tincanapi.com/activitytype/badge"
-OBJECTIVE_TYPE = "http://adlnet.gov/expapi/activities/objective"
-
+from uprest.xapi.services import emit_many, iris, statement_for, vocabulary
 
 # Issuing --------------------------------------------------------------------------------------
 
@@ -40,21 +36,21 @@ def issue(enrolment: Enrolment) -> Credential:
             user=user,
             verb="earned",
             activity=credential_url(credential),
-            activity_type=BADGE_TYPE,
+            activity_type=vocabulary.BADGE_TYPE,
             name=dict(_titles(enrolment)),
             registration=enrolment.uuid,
-            parent=f"modules/{enrolment.module.slug}",
+            parent=iris.build(iris.Kind.MODULE, enrolment.module.slug),
         )
     ]
     statements += [
         statement_for(
             user=user,
             verb="mastered",
-            activity=achievement["esco"] or activity_iri(f"competences/{achievement['code']}"),
-            activity_type=OBJECTIVE_TYPE,
+            activity=achievement["esco"] or iris.build(iris.Kind.COMPETENCE, achievement["code"]),
+            activity_type=vocabulary.OBJECTIVE_TYPE,
             name=achievement["names"],
             result={"score": {"raw": achievement["level"], "min": 1, "max": 5}, "success": True},
-            parent=f"modules/{enrolment.module.slug}",
+            parent=iris.build(iris.Kind.MODULE, enrolment.module.slug),
         )
         for achievement in _competences_reached(enrolment)
     ]
@@ -80,10 +76,10 @@ def issue_for_path(path_enrolment: PathEnrolment) -> Credential:
                 user=path_enrolment.user,
                 verb="earned",
                 activity=credential_url(credential),
-                activity_type=BADGE_TYPE,
+                activity_type=vocabulary.BADGE_TYPE,
                 name=titles or None,
                 registration=path_enrolment.uuid,
-                parent=f"paths/{path.slug}",
+                parent=iris.build(iris.Kind.PATH, path.slug),
             )
         ],
     )

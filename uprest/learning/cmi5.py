@@ -26,13 +26,9 @@ from uprest.learning import cmi5_rules as rules
 from uprest.learning.models import Cmi5Session, Enrolment
 from uprest.xapi import services as lrs
 from uprest.xapi.models import AccessToken, LrsClient
-from uprest.xapi.services import activity_iri, actor_for, agent_key, emit_many
+from uprest.xapi.services import actor_for, agent_key, emit_many, iris, vocabulary
 
 CLIENT_NAME = "cmi5 launches (UPREST)"
-REASON = "https://w3id.org/xapi/cmi5/result/extensions/reason"
-EXT = "https://w3id.org/xapi/cmi5/context/extensions/"
-AU_TYPE = "https://w3id.org/xapi/cmi5/activitytype/au"
-COURSE_TYPE = "https://w3id.org/xapi/cmi5/activitytype/course"
 
 
 def steps(enrolment: Enrolment) -> dict[str, dict]:
@@ -44,7 +40,7 @@ def steps(enrolment: Enrolment) -> dict[str, dict]:
 def activity_for(step: dict) -> str:
     """The AU's activity id: made by the LMS, never the publisher's id (cmi5 §8.1.5), the same
     for every launch and registration."""
-    return activity_iri(f"cmi5/packages/{step['package']}/aus/{step['index']}")
+    return iris.build(iris.Kind.CMI5_AU, step["package"], step["index"])
 
 
 def _client() -> LrsClient:
@@ -61,23 +57,22 @@ def _client() -> LrsClient:
 
 
 def _context(session: Cmi5Session, step: dict, *, moveon: bool = False) -> dict:
-    categories = [{"id": rules.CMI5_CATEGORY}]
+    categories = [{"id": vocabulary.CMI5_CATEGORY}]
     if moveon:
-        categories.append({"id": rules.MOVEON_CATEGORY})
+        categories.append({"id": vocabulary.MOVEON_CATEGORY})
     return {
         "registration": session.enrolment.uuid,
         "contextActivities": {"grouping": [{"id": step["au"]}], "category": categories},
-        "extensions": {rules.SESSION_ID: session.session_id},
+        "extensions": {vocabulary.SESSION_ID: session.session_id},
     }
 
 
 def _lms_statement(session, step, verb: str, *, result=None, obj=None, moveon=False) -> dict:
     """A statement the LMS makes about the learner in this session (cmi5 §9.3)."""
-    name = verb.rsplit("/", 1)[1]
     statement = {
         "id": str(uuid.uuid4()),
         "actor": actor_for(session.enrolment.user),
-        "verb": {"id": verb, "display": {"en-US": name}},
+        "verb": {"id": verb, "display": {"en-US": vocabulary.verb_name(verb)}},
         "object": obj or {"objectType": "Activity", "id": session.au_id},
         "context": _context(session, step, moveon=moveon),
     }
@@ -102,7 +97,7 @@ def _write_launch_data(session: Cmi5Session, step: dict, return_url: str) -> Non
     data = {
         "contextTemplate": {
             "contextActivities": {"grouping": [{"id": step["au"]}]},
-            "extensions": {rules.SESSION_ID: session.session_id},
+            "extensions": {vocabulary.SESSION_ID: session.session_id},
         },
         "launchMode": "Normal",
         "moveOn": step["moveOn"],
@@ -144,7 +139,7 @@ def _abandon(session: Cmi5Session, step: dict) -> None:
     session.abandoned_at = utcnow()
     if session.token_id is not None:
         lrs.revoke_token(db.session.get(AccessToken, session.token_id))
-    emit_many(session.enrolment.user, [_lms_statement(session, step, rules.ABANDONED)])
+    emit_many(session.enrolment.user, [_lms_statement(session, step, vocabulary.ABANDONED)])
 
 
 def launch(
@@ -173,13 +168,13 @@ def launch(
     db.session.add(session)
     db.session.flush()
     _write_launch_data(session, step, return_url)
-    launched = _lms_statement(session, step, rules.LAUNCHED)
-    launched["object"]["definition"] = {"type": AU_TYPE}
+    launched = _lms_statement(session, step, vocabulary.LAUNCHED)
+    launched["object"]["definition"] = {"type": vocabulary.AU_TYPE}
     launched["context"]["extensions"].update(
-        {EXT + "launchmode": "Normal", EXT + "moveon": step["moveOn"]}
+        {vocabulary.LAUNCH_MODE: "Normal", vocabulary.MOVE_ON: step["moveOn"]}
     )
     if "masteryScore" in step:
-        launched["context"]["extensions"][EXT + "masteryscore"] = step["masteryScore"]
+        launched["context"]["extensions"][vocabulary.MASTERY_SCORE] = step["masteryScore"]
     emit_many(enrolment.user, [launched])
     url = step["url"] if "://" in step["url"] else file_url(step["package"], step["url"])
     query = urlencode(
@@ -237,7 +232,7 @@ def waive(enrolment: Enrolment, lesson: str, *, reason: str) -> None:
         raise ServiceError(_l("This lesson has no cmi5 content to launch."))
     activity = activity_for(step)
     writers = (_client().id, enrolment.user_id)
-    if rules.WAIVED in rules.used_verbs(enrolment.uuid, activity, writers):
+    if vocabulary.WAIVED in rules.used_verbs(enrolment.uuid, activity, writers):
         raise ServiceError(_l("This step has already been waived."))
     session = Cmi5Session(
         enrolment=enrolment,
@@ -249,8 +244,8 @@ def waive(enrolment: Enrolment, lesson: str, *, reason: str) -> None:
     )
     db.session.add(session)
     db.session.flush()
-    result = {"success": True, "completion": True, "extensions": {REASON: reason}}
-    statement = _lms_statement(session, step, rules.WAIVED, result=result, moveon=True)
+    result = {"success": True, "completion": True, "extensions": {vocabulary.REASON: reason}}
+    statement = _lms_statement(session, step, vocabulary.WAIVED, result=result, moveon=True)
     emit_many(enrolment.user, [statement])
 
 
@@ -272,7 +267,7 @@ def record_satisfied(enrolment: Enrolment) -> None:
         if not course or not all(is_satisfied(enrolment, lesson) for lesson in lessons):
             continue
         done = rules.used_verbs(enrolment.uuid, course, (None, enrolment.user_id))
-        if rules.SATISFIED in done:
+        if vocabulary.SATISFIED in done:
             continue
         session = db.session.scalar(
             sa.select(Cmi5Session)
@@ -281,6 +276,10 @@ def record_satisfied(enrolment: Enrolment) -> None:
         )
         if session is None:
             continue
-        obj = {"objectType": "Activity", "id": course, "definition": {"type": COURSE_TYPE}}
-        statement = _lms_statement(session, step, rules.SATISFIED, obj=obj)
+        obj = {
+            "objectType": "Activity",
+            "id": course,
+            "definition": {"type": vocabulary.CMI5_COURSE_TYPE},
+        }
+        statement = _lms_statement(session, step, vocabulary.SATISFIED, obj=obj)
         emit_many(enrolment.user, [statement])

@@ -11,26 +11,22 @@ launch data (score against masteryScore, a missing or foreign session id).
 from __future__ import annotations
 
 import logging
-import re
 
 import sqlalchemy as sa
 
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.xapi.models import AccessToken, LrsClient, Statement
-from uprest.xapi.services import Refused, register_guard
+from uprest.xapi.services import Refused, iris, register_guard, vocabulary
 
 log = logging.getLogger(__name__)
-ADL = "http://adlnet.gov/expapi/verbs/"
-W3ID = "https://w3id.org/xapi/adl/verbs/"
-LAUNCHED, INITIALIZED, TERMINATED = ADL + "launched", ADL + "initialized", ADL + "terminated"
-COMPLETED, PASSED, FAILED = ADL + "completed", ADL + "passed", ADL + "failed"
-ABANDONED, WAIVED, SATISFIED = W3ID + "abandoned", W3ID + "waived", W3ID + "satisfied"
+# The verbs of cmi5's rules (§9.3), by short names.
+LAUNCHED, INITIALIZED = vocabulary.LAUNCHED, vocabulary.INITIALIZED
+TERMINATED, COMPLETED = vocabulary.TERMINATED, vocabulary.COMPLETED
+PASSED, FAILED = vocabulary.PASSED, vocabulary.FAILED
+ABANDONED, WAIVED, SATISFIED = vocabulary.ABANDONED, vocabulary.WAIVED, vocabulary.SATISFIED
 AU_VERBS = {INITIALIZED, COMPLETED, PASSED, FAILED, TERMINATED}
 LMS_VERBS = {LAUNCHED, ABANDONED, WAIVED, SATISFIED}
-SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
-CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
-MOVEON_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/moveon"
 
 
 def _is_cmi5_defined(statement: dict) -> bool:
@@ -39,7 +35,8 @@ def _is_cmi5_defined(statement: dict) -> bool:
     if isinstance(categories, dict):
         categories = [categories]
     return any(
-        isinstance(item, dict) and item.get("id") == CMI5_CATEGORY for item in categories or []
+        isinstance(item, dict) and item.get("id") == vocabulary.CMI5_CATEGORY
+        for item in categories or []
     )
 
 
@@ -111,7 +108,7 @@ def _check_cmi5_defined(
     """Rules for a cmi5 defined statement: this session and AU, each verb once, and passed or
     failed consistent within the session and the registration."""
     context = statement.get("context") or {}
-    if (context.get("extensions") or {}).get(SESSION_ID) != session.session_id:
+    if (context.get("extensions") or {}).get(vocabulary.SESSION_ID) != session.session_id:
         raise Refused(400, "a cmi5 statement must carry its session id")
     if (statement.get("object") or {}).get("id") != token.activity_id:
         raise Refused(403, "a cmi5 statement must be about the launched AU")
@@ -173,9 +170,6 @@ def guard(token: AccessToken, statements: list[dict]) -> None:
         session.terminated_at = now
 
 
-_STEP_IRI = re.compile(r"(?:^|[/:])cmi5/packages/(\d+)/aus/(\d+)$")
-
-
 def project(items: list) -> None:
     """An AU whose moveOn criteria are met counts as its lesson step, seen: a ``LearningEvent``
     ("experienced", the lesson) made from the statement that met them (``trust.admitted``
@@ -186,9 +180,11 @@ def project(items: list) -> None:
     for item in items:
         verb = item.data["verb"]["id"]
         registration = (item.data.get("context") or {}).get("registration")
-        match = _STEP_IRI.search(item.data["object"].get("id", ""))
-        if verb in (COMPLETED, PASSED, WAIVED, LAUNCHED) and registration and match:
-            wanted.append((item, registration.lower(), match))
+        au = iris.parse(item.data["object"].get("id"))
+        if au is None or au.kind != iris.Kind.CMI5_AU:
+            continue
+        if verb in (COMPLETED, PASSED, WAIVED, LAUNCHED) and registration:
+            wanted.append((item, registration.lower(), au.ids))
     if not wanted:
         return
     enrolments = {
@@ -200,7 +196,7 @@ def project(items: list) -> None:
     from uprest.learning.cmi5 import CLIENT_NAME
 
     client_id = db.session.scalar(sa.select(LrsClient.id).where(LrsClient.name == CLIENT_NAME))
-    for item, registration, match in wanted:
+    for item, registration, au in wanted:
         enrolment = enrolments.get(registration)
         if enrolment is None:
             continue
@@ -210,7 +206,7 @@ def project(items: list) -> None:
                 lesson
                 for lesson in lessons
                 if isinstance(lesson.get("cmi5"), dict)
-                and (str(lesson["cmi5"]["package"]), str(lesson["cmi5"]["index"])) == match.groups()
+                and (str(lesson["cmi5"]["package"]), str(lesson["cmi5"]["index"])) == au
             ),
             None,
         )

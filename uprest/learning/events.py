@@ -2,8 +2,8 @@
 
 The statement is the record; ``learning.projection`` turns the app's own statements back into
 ``LearningEvent`` rows in the same transaction, and progress is computed from those rows. Activity
-IRIs: ``modules/<slug>``, ``modules/<slug>/lessons/<lesson>``, ``modules/<slug>/quiz``,
-``modules/<slug>/quiz/<question>`` and ``paths/<slug>``; the registration is the enrolment's uuid.
+IRIs (``xapi.iris``): the module, its lessons, its quiz and the quiz's questions, and the path;
+the registration is the enrolment's uuid.
 """
 
 from __future__ import annotations
@@ -17,14 +17,7 @@ from uprest.accounts.models import User
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.learning.models import Enrolment, LearningEvent, PathEnrolment
-from uprest.xapi.services import emit_many, statement_for
-
-ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
-MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
-ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
-QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
-PATH_TYPE = "http://adlnet.gov/expapi/activities/course"
+from uprest.xapi.services import emit_many, iris, statement_for, vocabulary
 
 
 def _statement(
@@ -47,7 +40,7 @@ def _statement(
         registration=registration,
         parent=parent,
         result=result,
-        extensions={ATTEMPT: attempt} if attempt is not None else None,
+        extensions={vocabulary.ATTEMPT: attempt} if attempt is not None else None,
     )
 
 
@@ -66,7 +59,11 @@ def _record(user_id: int, verb: str, *args, **kwargs) -> LearningEvent:
 
 
 def _module(enrolment: Enrolment) -> str:
-    return f"modules/{enrolment.module.slug}"
+    return iris.build(iris.Kind.MODULE, enrolment.module.slug)
+
+
+def _path(path_enrolment: PathEnrolment) -> str:
+    return iris.build(iris.Kind.PATH, path_enrolment.path.slug)
 
 
 def _titles(texts: dict) -> dict[str, str]:
@@ -96,7 +93,7 @@ def record_enrolled(enrolment: Enrolment) -> LearningEvent:
         "registered",
         enrolment.uuid,
         _module(enrolment),
-        MODULE_TYPE,
+        vocabulary.MODULE_TYPE,
         name=_module_name(enrolment),
     )
 
@@ -106,8 +103,8 @@ def record_path_enrolled(path_enrolment: PathEnrolment) -> LearningEvent:
         path_enrolment.user_id,
         "registered",
         path_enrolment.uuid,
-        f"paths/{path_enrolment.path.slug}",
-        PATH_TYPE,
+        _path(path_enrolment),
+        vocabulary.COURSE_TYPE,
         name=_titles(path_enrolment.path.document.get("text")),
     )
 
@@ -117,8 +114,8 @@ def record_lesson_viewed(enrolment: Enrolment, lesson: str) -> LearningEvent:
         enrolment.user_id,
         "experienced",
         enrolment.uuid,
-        f"{_module(enrolment)}/lessons/{lesson}",
-        LESSON_TYPE,
+        iris.build(iris.Kind.LESSON, enrolment.module.slug, lesson),
+        vocabulary.LESSON_TYPE,
         parent=_module(enrolment),
         name=_content_name(enrolment, "lessons", lesson),
     )
@@ -130,9 +127,9 @@ def _answer(user: User, enrolment: Enrolment, question: str, response, correct: 
         user,
         "answered",
         enrolment.uuid,
-        f"{_module(enrolment)}/quiz/{question}",
-        QUESTION_TYPE,
-        parent=f"{_module(enrolment)}/quiz",
+        iris.build(iris.Kind.QUESTION, enrolment.module.slug, question),
+        vocabulary.QUESTION_TYPE,
+        parent=iris.build(iris.Kind.QUIZ, enrolment.module.slug),
         name=_content_name(enrolment, "quiz", question, "prompt"),
         result={"response": json.dumps(response, ensure_ascii=False), "success": bool(correct)},
         attempt=attempt,
@@ -151,8 +148,8 @@ def record_quiz_attempt(
             user,
             "passed" if passed else "failed",
             enrolment.uuid,
-            f"{_module(enrolment)}/quiz",
-            ASSESSMENT_TYPE,
+            iris.build(iris.Kind.QUIZ, enrolment.module.slug),
+            vocabulary.ASSESSMENT_TYPE,
             parent=_module(enrolment),
             name=_module_name(enrolment),
             result={
@@ -175,7 +172,7 @@ def record_module_completed(enrolment: Enrolment) -> LearningEvent:
         "completed",
         enrolment.uuid,
         _module(enrolment),
-        MODULE_TYPE,
+        vocabulary.MODULE_TYPE,
         result={"completion": True},
         name=_module_name(enrolment),
     )
@@ -187,8 +184,8 @@ def record_path_completed(path_enrolment: PathEnrolment) -> LearningEvent:
         path_enrolment.user_id,
         "completed",
         path_enrolment.uuid,
-        f"paths/{path_enrolment.path.slug}",
-        PATH_TYPE,
+        _path(path_enrolment),
+        vocabulary.COURSE_TYPE,
         result={"completion": True},
         name=_titles(path_enrolment.path.document.get("text")),
     )

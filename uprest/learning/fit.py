@@ -10,8 +10,8 @@ import json
 import math
 
 from uprest.courses.services import questions
+from uprest.xapi.services import vocabulary
 
-ATTEMPT = "http://id.tincanapi.com/extension/attempt-id"
 # The verbs of ``xapi.emitter``: LearningEvent.verb holds 24 characters.
 VERBS = {"registered", "launched", "experienced", "answered", "passed", "failed", "completed"}
 VERBS |= {"progressed"}
@@ -51,7 +51,7 @@ def response(text) -> object:
 
 def attempt(data: dict) -> int | None:
     """The attempt number, or ValueError when there is one that isn't a whole number."""
-    value = data.get("context", {}).get("extensions", {}).get(ATTEMPT)
+    value = data.get("context", {}).get("extensions", {}).get(vocabulary.ATTEMPT)
     if value is None:
         return None
     if not _whole(value, 1, MAX_ATTEMPT):

@@ -12,7 +12,6 @@ rebuilt from scratch (``flask uprest xapi-rebuild-progress``):
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,12 +24,11 @@ from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.learning import cmi5_rules, fit, trust
 from uprest.xapi.models import Statement
-from uprest.xapi.services import VOIDED, agent_key, json_loads
+from uprest.xapi.services import agent_key, iris, json_loads, vocabulary
 from uprest.xapi.signals import statements_stored
 
 log = logging.getLogger(__name__)
-ADL = "http://adlnet.gov/expapi/verbs/"
-CMI5_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
+Kind = iris.Kind
 
 
 class ActivityProgress(db.Model):
@@ -75,16 +73,16 @@ def fold(row: Fold, data: dict, stored: datetime) -> None:
     result = data.get("result", {})
     row.statements += 1
     row.last_statement_at = max(row.last_statement_at, stored)
-    if verb in (ADL + "completed", ADL + "passed") or result.get("completion") is True:
+    if verb in (vocabulary.COMPLETED, vocabulary.PASSED) or result.get("completion") is True:
         row.is_completed = True
-    if verb == ADL + "passed" or result.get("success") is True:
+    if verb == vocabulary.PASSED or result.get("success") is True:
         row.is_passed = True
-    elif (verb == ADL + "failed" or result.get("success") is False) and not row.is_passed:
+    elif (verb == vocabulary.FAILED or result.get("success") is False) and not row.is_passed:
         row.is_passed = False
     scaled = result.get("score", {}).get("scaled")
     if scaled is not None:
         row.best_score = scaled if row.best_score is None else max(row.best_score, scaled)
-    progress = result.get("extensions", {}).get(CMI5_PROGRESS)
+    progress = result.get("extensions", {}).get(vocabulary.PROGRESS)
     if isinstance(progress, (int, float)) and not isinstance(progress, bool):
         row.progress = max(row.progress, min(100, int(progress)))
     if row.is_completed:
@@ -158,10 +156,23 @@ def apply_all(items: Iterable[tuple[dict, datetime]]) -> int:
     return used
 
 
-_OWN_IRI = re.compile(
-    r"(?:^|[/:])(?:modules/(?P<module>[^/]+)(?:/lessons/(?P<lesson>[^/]+)|/(?P<quiz>quiz)"
-    r"(?:/(?P<question>[^/]+))?)?|paths/(?P<path>[^/]+))$"
-)
+_LEARNING = {Kind.MODULE, Kind.LESSON, Kind.QUIZ, Kind.QUESTION, Kind.PATH}
+
+
+def _own(iri) -> dict | None:
+    """The module (and its lesson, quiz or question) or the path of one of the app's own
+    activities; None for any other."""
+    activity = iris.parse(iri)
+    if activity is None or activity.kind not in _LEARNING:
+        return None
+    kind, ids = activity
+    return {
+        "module": ids[0] if kind != Kind.PATH else None,
+        "lesson": ids[1] if kind == Kind.LESSON else None,
+        "quiz": "quiz" if kind in (Kind.QUIZ, Kind.QUESTION) else None,
+        "question": ids[1] if kind == Kind.QUESTION else None,
+        "path": ids[0] if kind == Kind.PATH else None,
+    }
 
 
 def _enrolments(model, registrations: set[str]) -> dict:
@@ -216,16 +227,16 @@ def project_events(items: list[tuple[dict, datetime, int]]) -> None:
     wanted = []
     for data, stored, pk in items:
         registration = data.get("context", {}).get("registration")
-        match = _OWN_IRI.search(data["object"].get("id", "")) if registration else None
-        if match and data["verb"]["id"].startswith(ADL):
-            wanted.append((data, stored, pk, registration.lower(), match))
+        match = _own(data["object"].get("id")) if registration else None
+        verb = vocabulary.adl_name(data["verb"]["id"])
+        if match and verb is not None:
+            wanted.append((data, stored, pk, registration.lower(), match, verb))
     if not wanted:
         return
     modules = _enrolments(Enrolment, {item[3] for item in wanted if item[4]["module"]})
     followed = _enrolments(PathEnrolment, {item[3] for item in wanted if item[4]["path"]})
     rows = []
-    for data, stored, pk, registration, match in wanted:
-        verb = data["verb"]["id"].removeprefix(ADL)
+    for data, stored, pk, registration, match, verb in wanted:
         path_enrolment = followed.get(registration) if match["path"] else None
         enrolment = modules.get(registration) if match["module"] else None
         if path_enrolment is None and enrolment is None:
@@ -285,11 +296,11 @@ def on_statements_stored(_app, stored) -> None:
         [
             trust.Item(item.data, item.stored, item.pk, item.client_id, item.user_id)
             for item in stored
-            if item.verb_id != VOIDED
+            if item.verb_id != vocabulary.VOIDED
         ]
     )
     for item in stored:
-        if item.verb_id != VOIDED:
+        if item.verb_id != vocabulary.VOIDED:
             continue
         target = db.session.scalar(
             sa.select(Statement).where(Statement.statement_id == item.target_statement_id)

@@ -320,14 +320,14 @@ def _record_completion(response, wave: SurveyWave) -> None:
     The levels stay in the survey tables: statements are shown to trainers by learner name and
     forwarded to other LRSs, and a person's self-ratings belong in neither.
     """
-    from uprest.xapi.services import emit
+    from uprest.xapi.services import emit, iris, vocabulary
 
     if isinstance(response, SelfAssessment):
         user_id = response.user_id
-        activity = f"surveys/waves/{wave.id}/self-assessment"
+        activity = iris.build(iris.Kind.SELF_ASSESSMENT, wave.id)
     else:
         user_id = response.answered_by_id
-        activity = f"surveys/waves/{wave.id}/business/{response.business_id}"
+        activity = iris.build(iris.Kind.BUSINESS_SURVEY, wave.id, response.business_id)
     user = db.session.get(User, user_id) if user_id else None
     if user is None:
         return
@@ -336,7 +336,7 @@ def _record_completion(response, wave: SurveyWave) -> None:
         verb="completed",
         activity=activity,
         name={"en": wave.title},
-        activity_type="http://adlnet.gov/expapi/activities/assessment",
+        activity_type=vocabulary.ASSESSMENT_TYPE,
         result={"completion": True},
     )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from functools import cache
 
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context
 
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _l, force_locale, get_locale
-from uprest.xapi import store
+from uprest.xapi import store, vocabulary
+from uprest.xapi.iris import base_iri, resolve
 from uprest.xapi.models import Statement
 
-ADL = "http://adlnet.gov/expapi/verbs/"
 VERBS = {
     # i18n: xAPI verb names, shown in the statement viewer and sent to other LRSs
     "registered": _l("registered"),
@@ -26,29 +26,9 @@ VERBS = {
     "earned": _l("earned"),
     "mastered": _l("mastered"),
 }
-# Verbs from outside the ADL vocabulary, by their registered IRI.
-VERB_IRIS = {"earned": "http://id.tincanapi.com/verb/earned"}
-
-
-def verb_iri(verb: str) -> str:
-    return VERB_IRIS.get(verb, ADL + verb)
 
 
 LANGUAGE_TAGS = {"en": "en-GB", "sv": "sv-SE", "it": "it-IT", "lv": "lv-LV", "et": "et-EE"}
-
-
-def base_iri() -> str:
-    """Activity IRIs live under UPREST_XAPI_ACTIVITY_BASE, else under this site's address."""
-    configured = current_app.config.get("UPREST_XAPI_ACTIVITY_BASE")
-    if configured:
-        return configured.rstrip("/") + "/"
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for("uprest.home.index", _external=True).rstrip("/") + "/xapi/activities/"
-    return "urn:uprest:activities:"
-
-
-def activity_iri(path: str) -> str:
-    return path if "://" in path or path.startswith("urn:") else base_iri() + path.lstrip("/")
 
 
 def actor_for(user) -> dict:
@@ -90,7 +70,7 @@ def statement_for(
         definition["name"] = {LANGUAGE_TAGS.get(k, k): v for k, v in name.items()}
     if activity_type:
         definition["type"] = activity_type
-    obj = {"objectType": "Activity", "id": activity_iri(activity)}
+    obj = {"objectType": "Activity", "id": resolve(activity)}
     if definition:
         obj["definition"] = definition
     locale = str(get_locale() or "en") if has_request_context() else "en"
@@ -98,13 +78,13 @@ def statement_for(
     if registration:
         context["registration"] = str(registration)
     if parent:
-        context["contextActivities"] = {"parent": [{"id": activity_iri(parent)}]}
+        context["contextActivities"] = {"parent": [{"id": resolve(parent)}]}
     if extensions:
         context["extensions"] = extensions
     statement = {
         "id": str(uuid.uuid4()),
         "actor": actor_for(user),
-        "verb": {"id": verb_iri(verb), "display": verb_display(verb)},
+        "verb": {"id": vocabulary.APP_VERBS[verb], "display": verb_display(verb)},
         "object": obj,
         "context": context,
     }

@@ -15,8 +15,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from uprest.core.forms import UprestForm, choices, email_address, max_length, required
 from uprest.i18n import _l
 from uprest.xapi import export
-from uprest.xapi.emitter import VERBS, verb_iri
+from uprest.xapi.emitter import VERBS
 from uprest.xapi.validation import IRI_RE, UUID_RE
+from uprest.xapi.vocabulary import APP_VERBS
 
 VERSION_CHOICES = [
     ("", _l("The default version")),
@@ -38,7 +39,7 @@ class StatementFilterForm(UprestForm):
     verb = SelectField(
         _l("Verb"),
         choices=choices(
-            [("", _l("Any verb"))] + [(verb_iri(key), label) for key, label in VERBS.items()]
+            [("", _l("Any verb"))] + [(APP_VERBS[key], label) for key, label in VERBS.items()]
         ),
         validators=[Optional()],
     )

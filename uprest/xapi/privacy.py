@@ -30,7 +30,7 @@ from uprest.xapi.models import (
     Statement,
     StatementIndex,
 )
-from uprest.xapi.validation import VOIDED
+from uprest.xapi.vocabulary import VOIDED
 
 _AGENT_KINDS = (int(IndexKind.AGENT), int(IndexKind.RELATED_AGENT))
 _CHUNK = 500
@@ -177,7 +177,7 @@ def retract(statement_ids: list[str]) -> None:
     """
     if not statement_ids:
         return
-    from uprest.xapi.emitter import base_iri
+    from uprest.xapi.iris import base_iri
 
     app_agent = {"objectType": "Agent", "account": {"homePage": base_iri(), "name": "uprest"}}
     voids = [

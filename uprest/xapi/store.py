@@ -35,7 +35,8 @@ from uprest.xapi.normalise import (
     utc_timestamp_text,
 )
 from uprest.xapi.signals import statements_stored
-from uprest.xapi.validation import SIGNATURE_USAGE, VOIDED, StatementError, validate_statement
+from uprest.xapi.validation import StatementError, validate_statement
+from uprest.xapi.vocabulary import SIGNATURE_USAGE, VOIDED
 
 
 class Conflict(Exception):

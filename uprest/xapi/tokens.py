@@ -24,7 +24,7 @@ from uprest.extensions import db
 from uprest.xapi import jsonio
 from uprest.xapi.agents import agent_key
 from uprest.xapi.models import AccessToken, LrsClient
-from uprest.xapi.validation import VOIDED
+from uprest.xapi.vocabulary import VOIDED
 
 PREFIX = "t-"
 

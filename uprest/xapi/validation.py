@@ -14,9 +14,7 @@ from functools import wraps
 import orjson
 
 from uprest.xapi.normalise import parse_timestamp
-
-VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
+from uprest.xapi.vocabulary import VOIDED
 
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"

@@ -27,7 +27,7 @@ from uprest.core.templating import render
 from uprest.core.time import utcnow
 from uprest.extensions import db
 from uprest.i18n import _, get_locale
-from uprest.xapi import clients, export, forwarder, forwarding, query
+from uprest.xapi import clients, export, forwarder, forwarding, query, vocabulary
 from uprest.xapi.emitter import LANGUAGE_TAGS
 from uprest.xapi.forms import (
     ClientVersionForm,
@@ -78,7 +78,9 @@ def _rows(statements) -> list[dict]:
                 or actor.get("name")
                 or actor.get("mbox", "").removeprefix("mailto:")
                 or _("Anonymous"),
-                "verb": _pick(data["verb"].get("display"), data["verb"]["id"].rsplit("/", 1)[-1]),
+                "verb": _pick(
+                    data["verb"].get("display"), vocabulary.verb_name(data["verb"]["id"])
+                ),
                 "object": _pick(
                     obj.get("definition", {}).get("name"), obj.get("id", obj.get("objectType", ""))
                 ),
