@@ -43,7 +43,7 @@ class unit_of_work:  # lower case, as contextlib.suppress: it reads as a stateme
     def __enter__(self) -> unit_of_work:
         return self
 
-    def __exit__(self, kind, error, traceback) -> bool:
+    def __exit__(self, kind, error, _traceback) -> bool:
         if kind is None:
             db.session.commit()
             self.committed = True
