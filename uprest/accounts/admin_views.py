@@ -7,10 +7,10 @@ from uprest.accounts import admin_services, business_services, services
 from uprest.accounts.forms import AdminNewUserForm, AdminUserForm, MunicipalityForm
 from uprest.accounts.models import Business, Municipality, Role, User
 from uprest.accounts.permissions import get_business_or_404, get_municipality_or_404, roles_required
-from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error, choices
+from uprest.core.forms import choices
 from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.extensions import db
 from uprest.i18n import _
 
@@ -59,7 +59,7 @@ def new_user():
     form = AdminNewUserForm()
     _binding_choices(form)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user = admin_services.invite_user(
                 email=form.email.data,
                 display_name=form.display_name.data,
@@ -68,11 +68,7 @@ def new_user():
                 business=db.session.get(Business, form.business.data or 0),
                 locale=form.locale.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             send_after_response(
                 compose_mail(
                     to=user.email,
@@ -103,7 +99,7 @@ def edit_user(user_id: int):
         form.municipality.data = user.municipality_id or 0
         form.business.data = user.business_id or 0
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             admin_services.update_user(
                 user,
                 acting=current_user,
@@ -112,11 +108,7 @@ def edit_user(user_id: int):
                 business=db.session.get(Business, form.business.data or 0),
                 is_enabled=form.is_enabled.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The user has been saved."), "success")
             return redirect(url_for("uprest.admin.users"))
     return render("uprest/admin/user.html", user=user, form=form)
@@ -160,12 +152,9 @@ def municipality(municipality_id: int):
     place = get_municipality_or_404(municipality_id, current_user)
     form = MunicipalityForm(obj=place)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             admin_services.set_default_locale(place, form.default_locale.data)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The municipality has been saved."), "success")
             return redirect(url_for("uprest.admin.municipalities"))
     return render(

@@ -23,9 +23,10 @@ from uprest.accounts.permissions import (
 )
 from uprest.core.confirm import ask, is_confirmed
 from uprest.core.errors import ServiceError
-from uprest.core.forms import ConfirmForm, attach_error, choices
+from uprest.core.forms import ConfirmForm, choices
 from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.extensions import db
 from uprest.i18n import _
 
@@ -53,7 +54,7 @@ def register():
         del form.municipality  # the site's own municipality, said on the page
     if form.validate_on_submit():
         municipality = site or db.session.get(Municipality, form.municipality.data)
-        try:
+        with unit_of_work(form) as work:
             bs.register_business(
                 manager=current_user,
                 name=form.name.data,
@@ -61,11 +62,7 @@ def register():
                 size_band=SizeBand(form.size_band.data),
                 municipality=municipality,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("Your business is registered. You can now invite your staff."), "success")
             return redirect(url_for("uprest.business.overview"))
     return render("uprest/business/register.html", form=form, site=site)
@@ -84,7 +81,7 @@ def overview():
     else:
         del form.municipality
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             bs.update_business(
                 business,
                 name=form.name.data,
@@ -94,11 +91,7 @@ def overview():
                 if movable
                 else None,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The business details have been saved."), "success")
             return redirect(url_for("uprest.business.overview"))
     return render("uprest/business/overview.html", business=business, form=form)
@@ -130,17 +123,13 @@ def invite():
     business = own_business_or_403(current_user)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             invitation, token = bs.invite_staff(
                 business=business, email=form.email.data, invited_by=current_user
             )
             # Built before the commit: an invitation whose mail can't be built is not kept.
             message = _invitation_mail(invitation, token)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             message.send()
             flash(_("An invitation has been sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("uprest.business.staff"))
@@ -165,18 +154,14 @@ def invite_many():
     business = own_business_or_403(current_user)
     form = BulkInviteForm(prefix="bulk")
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             addresses = invitations.addresses_from_text(form.addresses.data)
             if form.file.data:
                 addresses += invitations.addresses_from_csv(form.file.data.read())
             results = invitations.invite_many(
                 business=business, addresses=addresses, invited_by=current_user
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             invited = [r for r in results if r.token is not None]
             messages = [_invitation_mail(r.invitation, r.token) for r in invited]
             if messages:
@@ -193,15 +178,11 @@ def code_invitations():
     business = own_business_or_403(current_user)
     form = CodeInvitationsForm(prefix="codes")
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             made = invitations.invite_by_code(
                 business=business, names=form.names.data.splitlines(), invited_by=current_user
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             return render(
                 "uprest/business/code_invitations.html",
                 business=business,
@@ -222,13 +203,9 @@ def _staff_action(action, success_message, confirm=None):
     if confirm is not None and not is_confirmed():
         question, button = confirm(business)
         return ask(question=question, button=button, cancel_url=url_for("uprest.business.staff"))
-    try:
+    with unit_of_work() as work:
         action(business)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.committed:
         flash(success_message(), "success")
     return redirect(url_for("uprest.business.staff"))
 
@@ -293,13 +270,9 @@ def pending():
 def confirm(business_id: int):
     business = get_confirmable_business_or_404(business_id, current_user)
     if ConfirmForm().validate_on_submit():
-        try:
+        with unit_of_work() as work:
             bs.confirm_business(business)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("%(business)s is confirmed.", business=business.name), "success")
     return redirect(url_for("uprest.business.pending"))
 
@@ -316,21 +289,15 @@ def import_businesses():
     rows = None
     if form.validate_on_submit():
         place = get_municipality_or_404(form.municipality.data, current_user)
-        try:
+        with unit_of_work(form) as work:
             if not form.file.data:
                 raise ServiceError(_("Choose a CSV file."), field="file")
             rows = business_import.import_businesses(
                 data=form.file.data.read(), municipality=place, acting=current_user
             )
-        except business_import.ImportRefused as refused:
-            db.session.rollback()
-            rows = refused.rows
-            form.form_errors.append(refused.message)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if isinstance(work.error, business_import.ImportRefused):
+            rows = work.error.rows
+        if work.committed:
             messages = [
                 compose_mail(
                     to=row.invitation.email,

@@ -8,10 +8,8 @@ from flask_login import current_user, login_required, logout_user
 from uprest.accounts import services
 from uprest.accounts.forms import ChangePasswordForm, DeleteAccountForm, ProfileForm
 from uprest.accounts.views import start_session
-from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
 from uprest.core.templating import render
-from uprest.extensions import db
+from uprest.core.unit_of_work import unit_of_work
 from uprest.i18n import _
 
 bp = Blueprint("profile", __name__)
@@ -33,16 +31,13 @@ def _page(profile, password, delete):
 def profile():
     profile, password, delete = _forms()
     if profile.submit.data and profile.validate_on_submit():
-        try:
+        with unit_of_work(profile) as work:
             services.update_profile(
                 current_user,
                 display_name=profile.display_name.data,
                 locale=profile.locale.data or None,
             )
-        except ServiceError as error:
-            attach_error(profile, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("uprest.profile.profile"))
     return _page(profile, password, delete)
@@ -56,16 +51,12 @@ def change_password():
         if not services.verify_password(current_user, password.current_password.data):
             password.current_password.errors.append(_("The current password is not correct."))
         else:
-            try:
+            with unit_of_work(password) as work:
                 services.set_password(current_user, password.password.data)
-            except ServiceError as error:
-                attach_error(password, error)
-            else:
-                db.session.commit()
+            if work.committed:
                 start_session(current_user._get_current_object())
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("uprest.profile.profile"))
-    db.session.rollback()
     return _page(profile, password, delete), 400
 
 
@@ -88,15 +79,10 @@ def delete_account():
         if not services.verify_password(current_user, delete.password.data):
             delete.password.errors.append(_("The password is not correct."))
         else:
-            try:
+            with unit_of_work(delete) as work:
                 services.delete_account(current_user)
-            except ServiceError as error:
-                db.session.rollback()
-                attach_error(delete, error)
-            else:
-                db.session.commit()
+            if work.committed:
                 logout_user()
                 flash(_("Your account and your personal data have been deleted."), "success")
                 return redirect(url_for("uprest.home.index"))
-    db.session.rollback()
     return _page(profile, password, delete), 400

@@ -19,10 +19,10 @@ from uprest.accounts.forms import (
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import get_municipality_or_404, roles_required
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
 from uprest.core.mailer import compose_mail, send_after_response
 from uprest.core.navigation import redirect_back
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.extensions import db, limiter
 from uprest.i18n import _, get_locale
 
@@ -102,17 +102,14 @@ def register():
         return redirect(url_for("uprest.home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user = services.register(
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
                 locale=str(get_locale()),
             )
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             _send_registration_mail(user, form.email.data)
             # The same answer whether or not the address had an account: addresses can't be probed.
             flash(
@@ -191,12 +188,9 @@ def reset_password(token: str):
         return redirect(url_for("uprest.accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.set_password(user, form.password.data)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("Your password has been changed. Please log in."), "success")
             return redirect(url_for("uprest.accounts.login"))
     return render("uprest/accounts/reset_password.html", form=form)
@@ -210,13 +204,10 @@ def setup_account(token: str):
         return render("uprest/accounts/invitation_invalid.html"), 410
     form = SetupAccountForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.set_password(user, form.password.data)
-        except ServiceError as error:
-            attach_error(form, error)
-        else:
             services.record_consent(user)
-            db.session.commit()
+        if work.committed:
             start_session(user)
             flash(_("Your password is saved. Welcome to UPREST Learning."), "success")
             return redirect(url_for("uprest.home.index"))
@@ -230,7 +221,7 @@ def accept_invitation(token: str):
         return render("uprest/accounts/invitation_invalid.html"), 410
     form = JoinForm() if current_user.is_authenticated else AcceptInvitationForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user = (
                 current_user
                 if current_user.is_authenticated
@@ -244,11 +235,7 @@ def accept_invitation(token: str):
             if not current_user.is_authenticated:
                 services.record_consent(user)
             business_services.accept_invitation(invitation, user)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             if not current_user.is_authenticated:
                 start_session(user)
             flash(_("You have joined %(business)s.", business=invitation.business.name), "success")
@@ -270,7 +257,7 @@ def join_with_code():
     form = CodeForm() if signed_in else CodeAccountForm()
     if form.validate_on_submit():
         invitation = invitations.find_code_invitation(form.code.data)
-        try:
+        with unit_of_work(form) as work:
             if invitation is None:
                 raise ServiceError(
                     _("This code is not valid, has expired or has already been used."),
@@ -287,11 +274,7 @@ def join_with_code():
                 )
                 services.record_consent(user)
             business_services.accept_invitation(invitation, user)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             if not signed_in:
                 start_session(user)
             flash(_("You have joined %(business)s.", business=invitation.business.name), "success")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from uprest.core.errors import ServiceError
 from uprest.i18n import _l
 
 NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
@@ -27,11 +28,11 @@ MAX_RATIO = 100  # a larger compression ratio is a bomb, not a course
 MAX_XML = 1024 * 1024
 
 
-class PackageError(Exception):
+class PackageError(ServiceError):
     """The package is refused; ``problems`` are translated messages, one per problem."""
 
     def __init__(self, problems: list):
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__(_l("The cmi5 package was not added."))
         self.problems = problems
 
 

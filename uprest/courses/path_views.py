@@ -2,14 +2,12 @@
 
 from flask import Blueprint, flash, redirect, request, url_for
 
-from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.courses import paths, services
 from uprest.courses.forms import PathForm
 from uprest.courses.localise import outline_text
 from uprest.courses.services import get_path_or_404
-from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
 
 bp = Blueprint("paths", __name__)  # nested in authoring: its prefix and trainer check
@@ -57,13 +55,9 @@ def _editor(path=None):
         form.slug.data = path.slug
     if form.validate_on_submit():
         document = document_from_form(request.form, form.slug.data, available)
-        try:
+        with unit_of_work(form) as work:
             saved = services.save_path(document, path)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The path has been saved."), "success")
             return redirect(url_for(".edit_path", slug=saved.slug))
     entries = {item["module"]: (i + 1, item) for i, item in enumerate(document["path"]["modules"])}

@@ -6,9 +6,9 @@ from flask_login import current_user
 from uprest.accounts.models import Role
 from uprest.accounts.permissions import roles_required
 from uprest.core.confirm import ask, is_confirmed
-from uprest.core.errors import ServiceError
-from uprest.core.forms import ConfirmForm, attach_error
+from uprest.core.forms import ConfirmForm
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.courses import document as doc
 from uprest.courses import draft, services
 from uprest.courses.forms import (
@@ -24,7 +24,6 @@ from uprest.courses.labels import Purposes
 from uprest.courses.markdown import render_markdown
 from uprest.courses.services import get_module_or_404
 from uprest.courses.validation import validate_document
-from uprest.extensions import db
 from uprest.i18n import LOCALES, _, language_name
 from uprest.surveys.services import competence_names
 
@@ -40,19 +39,12 @@ def require_trainer():
 def change_draft(module, edit, message: str, form=None):
     """Apply ``edit`` to a copy of the draft and save it; a refusal is shown, nothing changes."""
     document = services.working_copy(module)
-    try:
+    with unit_of_work(form) as work:
         edit(document)
         services.save_draft(module, document)
-    except ServiceError as error:
-        db.session.rollback()
-        if form is None:
-            flash(error.message, "error")
-        else:
-            attach_error(form, error)
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
+    if work.committed:
+        flash(message, "success")
+    return work.committed
 
 
 @bp.get("/")
@@ -69,18 +61,14 @@ def index():
 def new_module():
     form = NewModuleForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             module = services.create_module(
                 slug=form.slug.data,
                 default_language=form.default_language.data,
                 title=form.title.data,
                 minutes=form.estimated_minutes.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The module has been created as a draft."), "success")
             return redirect(url_for(".module", slug=module.slug))
     return render("uprest/courses/new_module.html", form=form)
@@ -300,12 +288,8 @@ def publish(slug: str):
                 "error",
             )
             return redirect(url_for(".module", slug=slug))
-        try:
+        with unit_of_work() as work:
             version = services.publish(found, user=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("Version %(number)s has been published.", number=version.number), "success")
     return redirect(url_for(".module", slug=slug))

@@ -1,12 +1,11 @@
 """Launching a cmi5 AU from the lesson page (a POST): the learner's side of cmi5."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, redirect, url_for
 from flask_login import login_required
 
-from uprest.core.errors import ServiceError
 from uprest.core.forms import ConfirmForm
 from uprest.core.templating import render
-from uprest.extensions import db
+from uprest.core.unit_of_work import unit_of_work
 from uprest.learning import cmi5
 from uprest.learning.cmi5_views import package_file_url
 from uprest.learning.views import _enrolment_or_redirect, _lesson_or_404
@@ -24,7 +23,7 @@ def launch_au(slug: str, lesson: str):
     _lesson_or_404(enrolment, lesson)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("uprest.learning.lesson", slug=slug, lesson=lesson))
-    try:
+    with unit_of_work() as work:
         url = cmi5.launch(
             enrolment,
             lesson,
@@ -33,9 +32,6 @@ def launch_au(slug: str, lesson: str):
             file_url=package_file_url,
             return_url=url_for("uprest.learning.lesson", slug=slug, lesson=lesson, _external=True),
         )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not work.committed:
         return redirect(url_for("uprest.learning.lesson", slug=slug, lesson=lesson))
-    db.session.commit()
     return render("uprest/learning/cmi5_launch.html", launch_url=url)

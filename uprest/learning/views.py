@@ -3,9 +3,9 @@
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from uprest.core.errors import ServiceError
 from uprest.core.forms import ConfirmForm
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.courses import services as course_services
 from uprest.courses.services import (
     Localised,
@@ -106,13 +106,10 @@ def enrol(slug: str):
     found = get_module_or_404(slug)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             services.enrol(current_user, found)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        if not work.committed:
             return redirect(url_for(".module", slug=slug))
-        db.session.commit()
     return redirect(url_for(".resume", slug=slug))
 
 
@@ -193,13 +190,9 @@ def take_quiz(slug: str):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             attempt = services.submit_quiz(enrolment, request.form, _locale())
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        if work.committed:
             return redirect(url_for(".quiz_result", slug=slug, attempt=attempt))
     seed = services.attempt_seed(enrolment)
     return render(

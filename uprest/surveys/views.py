@@ -6,9 +6,9 @@ from flask_login import current_user
 from uprest.accounts.models import Role, Sector, SizeBand
 from uprest.accounts.permissions import roles_required
 from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error
 from uprest.core.templating import render
 from uprest.core.time import utcnow
+from uprest.core.unit_of_work import refuse, unit_of_work
 from uprest.extensions import db
 from uprest.i18n import _, _l, get_locale, ngettext
 from uprest.surveys import overview, services
@@ -63,8 +63,7 @@ def answer(wave_id: int, part: str, page: int):
     try:
         response = services.start_response(wave, current_user, part, _today())
     except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        refuse(error)  # nothing is committed here: a GET only shows the page
         return redirect(url_for("uprest.surveys.home"))
     area = pages[page].area
     if area is None:
@@ -79,14 +78,10 @@ def answer(wave_id: int, part: str, page: int):
         )
         form = form_class(data=_saved(response, area.competences, business))
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             resume_at = page if form.later.data else page + 1
             _save(response, form, area, resume_at, part is Part.BUSINESS)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             if form.later.data:
                 flash(_("Your answers are saved. You can finish later."), "success")
                 return redirect(url_for("uprest.surveys.home"))
@@ -142,13 +137,9 @@ def review(wave_id: int, part: str):
     if form.validate_on_submit():
         if response is None:
             return redirect(url_for(".answer", wave_id=wave.id, part=part.value, page=0))
-        try:
+        with unit_of_work(form) as work:
             services.submit(response, wave, _today())
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("Thank you! Your answers have been submitted."), "success")
             return redirect(url_for(".results", wave_id=wave.id))
     missing = services.missing_competences(response, wave)
@@ -200,15 +191,11 @@ def enrol_staff(wave_id: int):
         abort(400)
     ids = [int(v) for v in request.form.getlist("member") if v.isdigit()]
     members = [m for m in (db.session.get(User, i) for i in ids) if m is not None]
-    try:
+    with unit_of_work() as work:
         outcome = learning.enrol_staff(
             manager=current_user, members=members, slugs=request.form.getlist("module")
         )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.committed:
         _report_enrolment(outcome)
     return redirect(url_for(".results", wave_id=wave_id))
 

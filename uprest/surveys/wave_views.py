@@ -6,9 +6,9 @@ from flask_login import current_user
 from uprest.accounts import business_services
 from uprest.accounts.models import Municipality, Role
 from uprest.accounts.permissions import roles_required
-from uprest.core.errors import ServiceError
-from uprest.core.forms import attach_error, choices
+from uprest.core.forms import choices
 from uprest.core.templating import render
+from uprest.core.unit_of_work import unit_of_work
 from uprest.extensions import db
 from uprest.i18n import _, language_name
 from uprest.surveys import services
@@ -45,7 +45,7 @@ def new_wave():
     form = WaveForm()
     _scope_choices(form)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             wave = services.open_wave(
                 title=form.title.data,
                 opens_on=form.opens_on.data,
@@ -54,11 +54,7 @@ def new_wave():
                 created_by=current_user,
                 titles=form.titles(),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The survey wave “%(title)s” is saved.", title=wave.title), "success")
             return redirect(url_for(".waves"))
     return _wave_page(form, None)
@@ -76,7 +72,7 @@ def edit_wave(wave_id: int):
                 form[f"title_{code}"].data = text
     form.scope.data = wave.municipality_id or 0  # fixed once the wave exists
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.update_wave(
                 wave,
                 title=form.title.data,
@@ -84,11 +80,7 @@ def edit_wave(wave_id: int):
                 closes_on=form.closes_on.data,
                 titles=form.titles(),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The survey wave “%(title)s” is saved.", title=wave.title), "success")
             return redirect(url_for(".waves"))
     return _wave_page(form, wave)

@@ -21,10 +21,10 @@ from uprest.accounts import business_services
 from uprest.accounts import services as accounts
 from uprest.accounts.models import Role, User
 from uprest.accounts.permissions import roles_required
-from uprest.core.errors import ServiceError
-from uprest.core.forms import ConfirmForm, attach_error, choices
+from uprest.core.forms import ConfirmForm, choices
 from uprest.core.templating import render
 from uprest.core.time import utcnow
+from uprest.core.unit_of_work import unit_of_work
 from uprest.extensions import db
 from uprest.i18n import _, get_locale
 from uprest.xapi import clients, export, forwarder, forwarding, query, vocabulary
@@ -140,18 +140,14 @@ def lrs_clients():
     form = LrsClientForm()
     created = None
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             client, secret = clients.create_client(
                 name=form.name.data,
                 scopes=form.scopes.data,
                 is_trusted=form.is_trusted.data,
                 xapi_version=form.xapi_version.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             created = {"client": client, "secret": secret}
             form = LrsClientForm(formdata=None)
     return render(
@@ -171,13 +167,9 @@ def client_version(client_id: int):
     client = db.session.get(LrsClient, client_id) or abort(404)
     form = ClientVersionForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             clients.set_version(client, form.xapi_version.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("%(name)s now speaks the chosen xAPI version.", name=client.name), "success")
     else:
         flash(_("Choose xAPI 1.0.3, 2.0.0 or the default version."), "error")
@@ -207,18 +199,14 @@ def outbox():
     elif not form.is_submitted() and cfg_url:  # start from what is in force
         form.is_enabled.data, form.url.data = True, cfg_url
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             forwarding.save(
                 is_enabled=form.is_enabled.data,
                 url=form.url.data or "",
                 key=form.key.data or None,
                 secret=form.secret.data or None,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(_("The forwarding settings are saved."), "success")
             return redirect(url_for(".outbox"))
     target = forwarding.target()
