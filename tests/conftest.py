@@ -166,7 +166,7 @@ def db(request, app):
             yield _db
         finally:
             _db.session.remove()
-            _db.session.configure(join_transaction_mode="conservative_savepoint")  # the default
+            _db.session.configure(join_transaction_mode="conditional_savepoint")  # the default
             engines[None] = engine
             transaction.rollback()
             connection.close()
