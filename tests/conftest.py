@@ -135,7 +135,21 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def db(request, app):
-    """Each test runs inside a transaction that is rolled back; views' commits are savepoints."""
+    """Each test runs inside a transaction that is rolled back; views' commits are savepoints.
+
+    SQLAlchemy's "Joining a Session into an External Transaction": every session of the test
+    (the test's own and each request's) is bound to one connection whose transaction is rolled
+    back at the end, and ``join_transaction_mode="create_savepoint"`` (set through the public
+    ``scoped_session.configure``) makes their commits and rollbacks savepoints in it.
+
+    Flask-SQLAlchemy 3.1 has no public way to bind its sessions to a connection: its
+    ``Session.get_bind`` ignores ``bind=`` and reads ``db.engines[None]`` on every query. So the
+    test's connection is put into that mapping, which relies on two of its internals: ``engines``
+    returns the extension's own per-app dict (``SQLAlchemy._app_engines[app]``), not a copy, and
+    ``get_bind`` looks the engine up there each time. Hence flask-sqlalchemy<3.2 in the test
+    extra; on upgrade, check flask_sqlalchemy/session.py (``get_bind``) and extension.py
+    (``engines``), then tests/test_test_isolation.py, which fails plainly if either changes.
+    """
     if request.node.get_closest_marker("nodb") or request.node.get_closest_marker("once"):
         yield None
         return
@@ -144,16 +158,15 @@ def db(request, app):
         engine = engines[None]
         connection = engine.connect()
         transaction = connection.begin()
-        engines[None] = connection
-        original_session = _db.session
-        _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        engines[None] = connection  # see above: Flask-SQLAlchemy internals, pinned
+        _db.session.configure(join_transaction_mode="create_savepoint")
         limiter.reset()
         app.extensions["mailman"].outbox = []
         try:
             yield _db
         finally:
             _db.session.remove()
-            _db.session = original_session
+            _db.session.configure(join_transaction_mode="conditional_savepoint")  # the default
             engines[None] = engine
             transaction.rollback()
             connection.close()

@@ -19,14 +19,15 @@ from uprest.credentials.models import Credential
 from uprest.extensions import db
 from uprest.i18n import _l, get_locale
 from uprest.learning.models import Enrolment, PathEnrolment
-from uprest.xapi.services import emit_many, iris, statement_for, vocabulary
+from uprest.xapi.services import iris, statement_for, vocabulary
 
 # Issuing --------------------------------------------------------------------------------------
 
 
-def issue(enrolment: Enrolment) -> Credential:
-    """The credential for a completed module, with its xAPI record (earned, and mastered for each
-    competence the learner has now reached the module's target level in)."""
+def issue(enrolment: Enrolment) -> list[dict]:
+    """The credential for a completed module; returns its xAPI record (earned, and mastered for
+    each competence the learner has now reached the module's target level in) for the caller to
+    store in the batch of the completion."""
     credential = Credential(enrolment=enrolment, locale=str(get_locale() or "en"))
     db.session.add(credential)
     db.session.flush()
@@ -54,12 +55,11 @@ def issue(enrolment: Enrolment) -> Credential:
         )
         for achievement in _competences_reached(enrolment)
     ]
-    emit_many(user, statements)
-    return credential
+    return statements
 
 
-def issue_for_path(path_enrolment: PathEnrolment) -> Credential:
-    """The credential for a completed path, with its ``earned`` statement."""
+def issue_for_path(path_enrolment: PathEnrolment) -> list[dict]:
+    """The credential for a completed path; returns its ``earned`` statement (see ``issue``)."""
     credential = Credential(path_enrolment=path_enrolment, locale=str(get_locale() or "en"))
     db.session.add(credential)
     db.session.flush()
@@ -69,21 +69,17 @@ def issue_for_path(path_enrolment: PathEnrolment) -> Credential:
         for locale, text in (path.document.get("text") or {}).items()
         if text.get("title")
     }
-    emit_many(
-        path_enrolment.user,
-        [
-            statement_for(
-                user=path_enrolment.user,
-                verb="earned",
-                activity=credential_url(credential),
-                activity_type=vocabulary.BADGE_TYPE,
-                name=titles or None,
-                registration=path_enrolment.uuid,
-                parent=iris.build(iris.Kind.PATH, path.slug),
-            )
-        ],
-    )
-    return credential
+    return [
+        statement_for(
+            user=path_enrolment.user,
+            verb="earned",
+            activity=credential_url(credential),
+            activity_type=vocabulary.BADGE_TYPE,
+            name=titles or None,
+            registration=path_enrolment.uuid,
+            parent=iris.build(iris.Kind.PATH, path.slug),
+        )
+    ]
 
 
 def for_path_enrolment(path_enrolment: PathEnrolment) -> Credential | None:

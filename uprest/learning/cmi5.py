@@ -255,9 +255,10 @@ def is_satisfied(enrolment: Enrolment, lesson: str) -> bool:
     return rules.move_on_met(step["moveOn"], verbs)
 
 
-def record_satisfied(enrolment: Enrolment) -> None:
+def satisfied(enrolment: Enrolment) -> list[dict]:
     """cmi5 §9.3.9: once every AU of a package has met its moveOn, the course is satisfied
-    (once per registration)."""
+    (once per registration). Returns the statements, for the caller to store."""
+    statements = []
     by_package: dict[int, list[str]] = {}
     for lesson, step in steps(enrolment).items():
         by_package.setdefault(step["package"], []).append(lesson)
@@ -281,5 +282,5 @@ def record_satisfied(enrolment: Enrolment) -> None:
             "id": course,
             "definition": {"type": vocabulary.CMI5_COURSE_TYPE},
         }
-        statement = _lms_statement(session, step, vocabulary.SATISFIED, obj=obj)
-        emit_many(enrolment.user, [statement])
+        statements.append(_lms_statement(session, step, vocabulary.SATISFIED, obj=obj))
+    return statements

@@ -1,5 +1,8 @@
 """Every learner event goes through here, and each becomes an xAPI statement.
 
+The functions named after an event build its statement; ``store`` writes the statements of one
+action (a quiz attempt and all it completes, say) as one batch.
+
 The statement is the record; ``learning.projection`` turns the app's own statements back into
 ``LearningEvent`` rows in the same transaction, and progress is computed from those rows. Activity
 IRIs (``xapi.iris``): the module, its lessons, its quiz and the quiz's questions, and the path;
@@ -44,8 +47,11 @@ def _statement(
     )
 
 
-def _emit(user: User, statements: list[dict]) -> list[LearningEvent]:
-    """Store the statements as one batch; the events the projection made of them, in order."""
+def store(user: User, statements: list[dict]) -> list[LearningEvent]:
+    """Store the statements as one batch (one write, one projection): all of them or none.
+    Returns the events the projection made of them, in order."""
+    if not statements:
+        return []
     pks = emit_many(user, statements)
     rows = db.session.scalars(sa.select(LearningEvent).where(LearningEvent.statement_pk.in_(pks)))
     by_pk = {row.statement_pk: row for row in rows}
@@ -54,7 +60,7 @@ def _emit(user: User, statements: list[dict]) -> list[LearningEvent]:
 
 def _record(user_id: int, verb: str, *args, **kwargs) -> LearningEvent:
     user = db.session.get(User, user_id)
-    [event] = _emit(user, [_statement(user, verb, *args, **kwargs)])
+    [event] = store(user, [_statement(user, verb, *args, **kwargs)])
     return event
 
 
@@ -98,9 +104,9 @@ def record_enrolled(enrolment: Enrolment) -> LearningEvent:
     )
 
 
-def record_path_enrolled(path_enrolment: PathEnrolment) -> LearningEvent:
-    return _record(
-        path_enrolment.user_id,
+def path_enrolled(path_enrolment: PathEnrolment) -> dict:
+    return _statement(
+        db.session.get(User, path_enrolment.user_id),
         "registered",
         path_enrolment.uuid,
         _path(path_enrolment),
@@ -109,9 +115,9 @@ def record_path_enrolled(path_enrolment: PathEnrolment) -> LearningEvent:
     )
 
 
-def record_lesson_viewed(enrolment: Enrolment, lesson: str) -> LearningEvent:
-    return _record(
-        enrolment.user_id,
+def lesson_viewed(enrolment: Enrolment, lesson: str) -> dict:
+    return _statement(
+        db.session.get(User, enrolment.user_id),
         "experienced",
         enrolment.uuid,
         iris.build(iris.Kind.LESSON, enrolment.module.slug, lesson),
@@ -136,11 +142,11 @@ def _answer(user: User, enrolment: Enrolment, question: str, response, correct: 
     )
 
 
-def record_quiz_attempt(
+def quiz_attempt(
     enrolment: Enrolment, answers: list[tuple[str, object, bool]], score: int, passed: bool,
     attempt: int,
-) -> list[LearningEvent]:  # fmt: skip
-    """Every answer (question id, response, correct) and the result, stored as one batch."""
+) -> list[dict]:  # fmt: skip
+    """Every answer (question id, response, correct), then the result."""
     user = db.session.get(User, enrolment.user_id)
     statements = [_answer(user, enrolment, *answer, attempt) for answer in answers]
     statements.append(
@@ -160,15 +166,15 @@ def record_quiz_attempt(
             attempt=attempt,
         )
     )
-    return _emit(user, statements)
+    return statements
 
 
-def record_module_completed(enrolment: Enrolment) -> LearningEvent:
+def module_completed(enrolment: Enrolment) -> dict:
     """The certificate's verification code is issued with the completion."""
     enrolment.completed_at = utcnow()
     enrolment.certificate_code = secrets.token_urlsafe(24)
-    return _record(
-        enrolment.user_id,
+    return _statement(
+        db.session.get(User, enrolment.user_id),
         "completed",
         enrolment.uuid,
         _module(enrolment),
@@ -178,10 +184,10 @@ def record_module_completed(enrolment: Enrolment) -> LearningEvent:
     )
 
 
-def record_path_completed(path_enrolment: PathEnrolment) -> LearningEvent:
+def path_completed(path_enrolment: PathEnrolment) -> dict:
     path_enrolment.completed_at = utcnow()
-    return _record(
-        path_enrolment.user_id,
+    return _statement(
+        db.session.get(User, path_enrolment.user_id),
         "completed",
         path_enrolment.uuid,
         _path(path_enrolment),

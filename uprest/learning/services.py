@@ -18,7 +18,7 @@ from uprest.courses.services import Localised
 from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import _l, ngettext
-from uprest.learning import events, progress, quiz
+from uprest.learning import cmi5, events, progress, quiz
 from uprest.learning.models import Enrolment, PathEnrolment
 
 DURATIONS = {"short": (0, 30), "medium": (31, 60), "long": (61, 100000)}
@@ -150,14 +150,22 @@ def follow_path(user: User, path: CoursePath) -> PathEnrolment:
     followed = PathEnrolment(user_id=user.id, path=path)
     db.session.add(followed)
     db.session.flush()
-    events.record_path_enrolled(followed)
-    _check_path_completion(user, progress.completed_slugs(user.id))
+    statements = [events.path_enrolled(followed)]
+    statements += _path_completions(user, progress.completed_slugs(user.id))
+    events.store(user, statements)
     return followed
 
 
 def view_lesson(enrolment: Enrolment, lesson: str) -> None:
-    events.record_lesson_viewed(enrolment, lesson)
-    check_completion(enrolment)
+    state = progress.for_enrolment(enrolment)
+    state.viewed.add(lesson)
+    record_with_completion(enrolment, [events.lesson_viewed(enrolment, lesson)], state)
+
+
+def finish_cmi5_lesson(enrolment: Enrolment) -> None:
+    """A cmi5 lesson counts once its AU met moveOn (projected when the AU said so); its button
+    records the courses now satisfied, with what the module's progress completes."""
+    record_with_completion(enrolment, cmi5.satisfied(enrolment), progress.for_enrolment(enrolment))
 
 
 @dataclass
@@ -233,8 +241,11 @@ def submit_quiz(enrolment: Enrolment, form, locale: str) -> int:
         for question, response in responses
     ]
     score = quiz.score([correct for _id, _response, correct in answers])
-    events.record_quiz_attempt(enrolment, answers, score, score >= content.pass_mark, attempt)
-    check_completion(enrolment)
+    passed = score >= content.pass_mark
+    state = progress.for_enrolment(enrolment)
+    state.quiz_passed = state.quiz_passed or passed
+    statements = events.quiz_attempt(enrolment, answers, score, passed, attempt)
+    record_with_completion(enrolment, statements, state)
     return attempt
 
 
@@ -275,23 +286,32 @@ def quiz_result(enrolment: Enrolment, attempt: int, locale: str) -> dict | None:
     return {"score": result.score, "passed": result.verb == "passed", "answers": marked}
 
 
-def check_completion(enrolment: Enrolment) -> None:
-    """Complete the module once its rules are met, and any followed path it finishes."""
-    if enrolment.completed_at is not None:
-        return
-    if progress.for_enrolment(enrolment).is_complete:
-        events.record_module_completed(enrolment)
-        credential_services.issue(enrolment)
-        _check_path_completion(enrolment.user, progress.completed_slugs(enrolment.user_id))
+def record_with_completion(
+    enrolment: Enrolment, statements: list[dict], state: progress.ModuleProgress
+) -> None:
+    """Store a learner's statements with all they complete — the module and its credential,
+    then each followed path it finishes and that path's credential — in one batch: one store
+    call, one projection, so a fault anywhere leaves none of them. ``state`` is the module's
+    progress with ``statements`` counted in (they are not projected until stored)."""
+    statements = list(statements)
+    if enrolment.completed_at is None and state.is_complete:
+        statements.append(events.module_completed(enrolment))
+        statements += credential_services.issue(enrolment)
+        completed = progress.completed_slugs(enrolment.user_id) | {enrolment.module.slug}
+        statements += _path_completions(enrolment.user, completed)
+    events.store(enrolment.user, statements)
 
 
-def _check_path_completion(user: User, completed: set[str]) -> None:
+def _path_completions(user: User, completed: set[str]) -> list[dict]:
+    """The statements that complete each followed path ``completed`` (module slugs) finishes."""
+    statements = []
     for followed in followed_paths(user):
         if followed.completed_at is None:
             entries = course_services.path_entries(followed.path.document)
             if course_services.is_path_complete(entries, completed):
-                events.record_path_completed(followed)
-                credential_services.issue_for_path(followed)
+                statements.append(events.path_completed(followed))
+                statements += credential_services.issue_for_path(followed)
+    return statements
 
 
 def certificate(code: str) -> Enrolment | None:

@@ -17,7 +17,7 @@ from uprest.courses.services import (
 from uprest.credentials import services as credential_services
 from uprest.extensions import db
 from uprest.i18n import LOCALES, _, get_locale
-from uprest.learning import cmi5, overview, progress, quiz, services
+from uprest.learning import overview, progress, quiz, services
 from uprest.learning import privacy as learning_privacy
 from uprest.surveys.services import competence_names
 
@@ -167,8 +167,7 @@ def finish_lesson(slug: str, lesson: str):
     content, slugs, index = _lesson_or_404(enrolment, lesson)
     if ConfirmForm().validate_on_submit():
         if content.lessons[index]["is_cmi5"]:  # seen once its AU meets moveOn, not by a click
-            cmi5.record_satisfied(enrolment)
-            services.check_completion(enrolment)
+            services.finish_cmi5_lesson(enrolment)
         else:
             services.view_lesson(enrolment, lesson)
         db.session.commit()
