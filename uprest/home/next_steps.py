@@ -46,6 +46,17 @@ def next_steps(user: User, *, today: date, locale: str) -> list[Step]:
     return _confirmation_steps(user) + _forwarding_steps() + _authoring_steps()
 
 
+def _survey_step(wave, part: str, response, text: str, labels: tuple[str, str]) -> Step:
+    """A survey part still to answer: start it, or continue where the response stopped."""
+    url = url_for(
+        "uprest.surveys.answer",
+        wave_id=wave.id,
+        part=part,
+        page=response.page if response else 0,
+    )
+    return Step(text, url, labels[0] if response is None else labels[1])
+
+
 def _survey_steps(user: User, today: date) -> list[Step]:
     from uprest.surveys.overview import survey_overview
 
@@ -55,44 +66,25 @@ def _survey_steps(user: User, today: date) -> list[Step]:
             continue
         business = row.business_response
         if row.can_answer_business and (business is None or business.submitted_at is None):
-            steps.append(
-                Step(
-                    _(
-                        "The business survey “%(wave)s” is open until %(date)s.",
-                        wave=row.wave.display_title,
-                        date=_date(row.wave.closes_on),
-                    ),
-                    url_for(
-                        "uprest.surveys.answer",
-                        wave_id=row.wave.id,
-                        part="business",
-                        page=business.page if business else 0,
-                    ),
-                    _("Answer the business part")
-                    if business is None
-                    else _("Continue or update the business part"),
-                )
+            text = _(
+                "The business survey “%(wave)s” is open until %(date)s.",
+                wave=row.wave.display_title,
+                date=_date(row.wave.closes_on),
             )
+            labels = (_("Answer the business part"), _("Continue or update the business part"))
+            steps.append(_survey_step(row.wave, "business", business, text, labels))
         own = row.self_assessment
         if own is None or own.submitted_at is None:
-            steps.append(
-                Step(
-                    _(
-                        "Your self-assessment in “%(wave)s” is open until %(date)s.",
-                        wave=row.wave.display_title,
-                        date=_date(row.wave.closes_on),
-                    ),
-                    url_for(
-                        "uprest.surveys.answer",
-                        wave_id=row.wave.id,
-                        part="self",
-                        page=own.page if own else 0,
-                    ),
-                    _("Answer your self-assessment")
-                    if own is None
-                    else _("Continue or update your self-assessment"),
-                )
+            text = _(
+                "Your self-assessment in “%(wave)s” is open until %(date)s.",
+                wave=row.wave.display_title,
+                date=_date(row.wave.closes_on),
             )
+            labels = (
+                _("Answer your self-assessment"),
+                _("Continue or update your self-assessment"),
+            )
+            steps.append(_survey_step(row.wave, "self", own, text, labels))
     return steps
 
 
